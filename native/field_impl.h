@@ -1,0 +1,192 @@
+/*
+ * field_impl.h - internal: inline Montgomery arithmetic for BN254's Fq and Fr.
+ *
+ * Both moduli are 254-bit, so 4p < 2^256: additions never carry out of the top limb and the
+ * "no-carry" CIOS variant applies. Everything here is constant-time: no branch or memory index
+ * depends on an operand's value (the final subtractions use masks).
+ *
+ * Not part of the public API: only native/*.c include it.
+ */
+#ifndef ZKV_FIELD_IMPL_H
+#define ZKV_FIELD_IMPL_H
+
+#include <string.h>
+#include "zkv.h"
+
+typedef unsigned __int128 zkv_u128;
+
+static const uint64_t FQ_MOD[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
+                                   0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t FQ_R1[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL,
+                                  0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL};
+static const uint64_t FQ_R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL,
+                                  0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL};
+#define FQ_INV 0x87d20782e4866389ULL
+
+static const uint64_t FR_MOD[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
+                                   0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t FR_R1[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL,
+                                  0x666ea36f7879462eULL, 0x0e0a77c19a07df2fULL};
+static const uint64_t FR_R2[4] = {0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL,
+                                  0x8c49833d53bb8085ULL, 0x0216d0b17f4e44a5ULL};
+#define FR_INV 0xc2e1f593efffffffULL
+
+/* ------------------------------------------------------------ generic 4-limb helpers */
+
+/* out = t - m if t >= m else t, without branching on t. */
+static inline void mont_reduce_once(uint64_t out[4], const uint64_t t[4], const uint64_t m[4]) {
+    uint64_t d[4];
+    uint64_t borrow = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)t[k] - m[k] - borrow;
+        d[k] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t keep = 0 - borrow; /* all ones when t < m */
+    for (int k = 0; k < 4; k++) out[k] = (t[k] & keep) | (d[k] & ~keep);
+}
+
+static inline void mont_add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
+                            const uint64_t m[4]) {
+    uint64_t t[4];
+    uint64_t carry = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)a[k] + b[k] + carry;
+        t[k] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    mont_reduce_once(out, t, m);
+}
+
+static inline void mont_sub(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
+                            const uint64_t m[4]) {
+    uint64_t t[4];
+    uint64_t borrow = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)a[k] - b[k] - borrow;
+        t[k] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t mask = 0 - borrow; /* add m back when a < b */
+    uint64_t carry = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)t[k] + (m[k] & mask) + carry;
+        out[k] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
+/* CIOS Montgomery multiplication, no-carry variant (valid because m[3] < 2^63 - 1). */
+static inline void mont_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
+                            const uint64_t m[4], uint64_t inv) {
+    uint64_t t[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        zkv_u128 s = (zkv_u128)a[0] * b[i] + t[0];
+        t[0] = (uint64_t)s;
+        uint64_t A = (uint64_t)(s >> 64);
+        uint64_t q = t[0] * inv;
+        s = (zkv_u128)q * m[0] + t[0];
+        uint64_t C = (uint64_t)(s >> 64);
+        for (int j = 1; j < 4; j++) {
+            s = (zkv_u128)a[j] * b[i] + t[j] + A;
+            t[j] = (uint64_t)s;
+            A = (uint64_t)(s >> 64);
+            s = (zkv_u128)q * m[j] + t[j] + C;
+            t[j - 1] = (uint64_t)s;
+            C = (uint64_t)(s >> 64);
+        }
+        t[3] = C + A;
+    }
+    mont_reduce_once(out, t, m);
+}
+
+static inline int limbs_is_zero(const uint64_t a[4]) {
+    return ((a[0] | a[1] | a[2] | a[3]) == 0);
+}
+
+static inline int limbs_equal(const uint64_t a[4], const uint64_t b[4]) {
+    return (((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0);
+}
+
+/* 1 if a < m (a, m little-endian limbs). */
+static inline int limbs_less_than(const uint64_t a[4], const uint64_t m[4]) {
+    uint64_t borrow = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)a[k] - m[k] - borrow;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    return (int)borrow;
+}
+
+static inline void limbs_from_le_bytes(uint64_t out[4], const uint8_t in[32]) {
+    for (int k = 0; k < 4; k++) {
+        uint64_t w = 0;
+        for (int b = 7; b >= 0; b--) w = (w << 8) | in[8 * k + b];
+        out[k] = w;
+    }
+}
+
+static inline void limbs_to_le_bytes(uint8_t out[32], const uint64_t in[4]) {
+    for (int k = 0; k < 4; k++)
+        for (int b = 0; b < 8; b++) out[8 * k + b] = (uint8_t)(in[k] >> (8 * b));
+}
+
+/* Constant-time conditional move: out = flag ? a : out (flag is 0 or 1). */
+static inline void limbs_cmov(uint64_t out[4], const uint64_t a[4], uint64_t flag) {
+    uint64_t mask = 0 - flag;
+    for (int k = 0; k < 4; k++) out[k] ^= mask & (out[k] ^ a[k]);
+}
+
+/* ------------------------------------------------------------ Fq */
+static inline void fq_add(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { mont_add(o->l, a->l, b->l, FQ_MOD); }
+static inline void fq_sub(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { mont_sub(o->l, a->l, b->l, FQ_MOD); }
+static inline void fq_mul(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { mont_mul(o->l, a->l, b->l, FQ_MOD, FQ_INV); }
+static inline void fq_sqr(zkv_fq *o, const zkv_fq *a) { mont_mul(o->l, a->l, a->l, FQ_MOD, FQ_INV); }
+static inline void fq_dbl(zkv_fq *o, const zkv_fq *a) { mont_add(o->l, a->l, a->l, FQ_MOD); }
+static inline void fq_neg(zkv_fq *o, const zkv_fq *a) {
+    static const uint64_t zero[4] = {0, 0, 0, 0};
+    mont_sub(o->l, zero, a->l, FQ_MOD);
+}
+static inline void fq_set_zero(zkv_fq *o) { memset(o, 0, sizeof *o); }
+static inline void fq_set_one(zkv_fq *o) { memcpy(o->l, FQ_R1, sizeof o->l); }
+static inline int fq_is_zero(const zkv_fq *a) { return limbs_is_zero(a->l); }
+static inline int fq_is_one(const zkv_fq *a) { return limbs_equal(a->l, FQ_R1); }
+static inline int fq_equal(const zkv_fq *a, const zkv_fq *b) { return limbs_equal(a->l, b->l); }
+/* Montgomery form of a small integer. */
+static inline void fq_from_u64(zkv_fq *o, uint64_t v) {
+    uint64_t t[4] = {v, 0, 0, 0};
+    mont_mul(o->l, t, FQ_R2, FQ_MOD, FQ_INV);
+}
+/* out = a^e for a public exponent e (little-endian limbs); CT in a. */
+void fq_pow(zkv_fq *out, const zkv_fq *a, const uint64_t e[4]);
+
+/* ------------------------------------------------------------ Fr */
+static inline void fr_add(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) { mont_add(o->l, a->l, b->l, FR_MOD); }
+static inline void fr_sub(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) { mont_sub(o->l, a->l, b->l, FR_MOD); }
+static inline void fr_mul(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) { mont_mul(o->l, a->l, b->l, FR_MOD, FR_INV); }
+static inline void fr_sqr(zkv_fr *o, const zkv_fr *a) { mont_mul(o->l, a->l, a->l, FR_MOD, FR_INV); }
+static inline void fr_dbl(zkv_fr *o, const zkv_fr *a) { mont_add(o->l, a->l, a->l, FR_MOD); }
+static inline void fr_neg(zkv_fr *o, const zkv_fr *a) {
+    static const uint64_t zero[4] = {0, 0, 0, 0};
+    mont_sub(o->l, zero, a->l, FR_MOD);
+}
+static inline void fr_set_zero(zkv_fr *o) { memset(o, 0, sizeof *o); }
+static inline void fr_set_one(zkv_fr *o) { memcpy(o->l, FR_R1, sizeof o->l); }
+static inline int fr_is_zero(const zkv_fr *a) { return limbs_is_zero(a->l); }
+static inline int fr_equal(const zkv_fr *a, const zkv_fr *b) { return limbs_equal(a->l, b->l); }
+static inline void fr_from_u64(zkv_fr *o, uint64_t v) {
+    uint64_t t[4] = {v, 0, 0, 0};
+    mont_mul(o->l, t, FR_R2, FR_MOD, FR_INV);
+}
+/* Canonical (non-Montgomery) little-endian limbs of a. */
+static inline void fr_to_limbs(uint64_t out[4], const zkv_fr *a) {
+    static const uint64_t one[4] = {1, 0, 0, 0};
+    mont_mul(out, a->l, one, FR_MOD, FR_INV);
+}
+static inline void fq_to_limbs(uint64_t out[4], const zkv_fq *a) {
+    static const uint64_t one[4] = {1, 0, 0, 0};
+    mont_mul(out, a->l, one, FQ_MOD, FQ_INV);
+}
+void fr_pow(zkv_fr *out, const zkv_fr *a, const uint64_t e[4]);
+
+#endif

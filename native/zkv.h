@@ -1,0 +1,206 @@
+/*
+ * zkv.h - the one public header of zkvote's native core.
+ *
+ * BN254 (alt_bn128) Fq/Fr arithmetic, G1/G2, the optimal-ate pairing, MSM, NTT over Fr,
+ * BabyJubJub (twisted Edwards over Fr) and baby-step giant-step discrete logs.
+ *
+ * Conventions (borrowed from blst/libsodium):
+ *  - every name has the prefix zkv_; one type per representation;
+ *  - output first, inputs const, fixed sizes in the signatures;
+ *  - functions that parse untrusted bytes return zkv_error; pure arithmetic returns void;
+ *  - the caller allocates (scratch sizes come from *_sizeof functions);
+ *  - "CT" marks constant-time functions (no secret-dependent branch or memory index);
+ *    variable-time functions end in _vartime and must only see public data.
+ *
+ * Encodings at the byte boundary: field elements are 32-byte little-endian canonical integers
+ * (< modulus; no Montgomery form). G1 affine = x||y (64 bytes), infinity = all zeros.
+ * G2 affine = x.c0||x.c1||y.c0||y.c1 (128 bytes), Fq2 = c0 + c1*u, infinity = all zeros.
+ * BabyJubJub affine = x||y (64 bytes), identity = (0, 1). Fq12 = 12 Fq in tower order
+ * (c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1), 384 bytes.
+ *
+ * In-memory structs (zkv_fq, zkv_fr, points) hold Montgomery-form limbs; they are opaque to
+ * callers: build them only with the *_from_bytes functions.
+ *
+ * This file is also fed to cffi's cdef: keep preprocessor lines to the include guard and
+ * #include lines, and no macros in declarations.
+ */
+#ifndef ZKV_H
+#define ZKV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    ZKV_OK = 0,
+    ZKV_BAD_ENCODING = 1,     /* wrong length / malformed bytes */
+    ZKV_NOT_CANONICAL = 2,    /* a field element >= modulus */
+    ZKV_NOT_ON_CURVE = 3,
+    ZKV_NOT_IN_SUBGROUP = 4,
+    ZKV_NO_SQUARE_ROOT = 5,
+    ZKV_NOT_INVERTIBLE = 6,   /* zero has no inverse */
+    ZKV_NOT_FOUND = 7,        /* discrete log outside the searched range */
+    ZKV_BAD_ARGUMENT = 8      /* size out of range, unsupported parameter */
+} zkv_error;
+
+/* ---------------------------------------------------------------- fields */
+typedef struct { uint64_t l[4]; } zkv_fq;   /* base field p, Montgomery form */
+typedef struct { uint64_t l[4]; } zkv_fr;   /* scalar field r, Montgomery form */
+typedef struct { zkv_fq c0, c1; } zkv_fq2;  /* c0 + c1*u, u^2 = -1 */
+typedef struct { zkv_fq2 c0, c1, c2; } zkv_fq6; /* c0 + c1*v + c2*v^2, v^3 = 9 + u */
+typedef struct { zkv_fq6 c0, c1; } zkv_fq12;    /* c0 + c1*w, w^2 = v */
+
+zkv_error zkv_fq_from_bytes(zkv_fq *out, const uint8_t in[32]);   /* ZKV_NOT_CANONICAL if >= p */
+void zkv_fq_to_bytes(uint8_t out[32], const zkv_fq *a);
+zkv_error zkv_fr_from_bytes(zkv_fr *out, const uint8_t in[32]);   /* ZKV_NOT_CANONICAL if >= r */
+void zkv_fr_to_bytes(uint8_t out[32], const zkv_fr *a);
+/* Reduce any 256-bit little-endian integer mod r (CT). */
+void zkv_fr_from_bytes_reduce(zkv_fr *out, const uint8_t in[32]);
+
+void zkv_fq_add(zkv_fq *out, const zkv_fq *a, const zkv_fq *b);           /* CT */
+void zkv_fq_sub(zkv_fq *out, const zkv_fq *a, const zkv_fq *b);           /* CT */
+void zkv_fq_mul(zkv_fq *out, const zkv_fq *a, const zkv_fq *b);           /* CT */
+void zkv_fq_sqr(zkv_fq *out, const zkv_fq *a);                            /* CT */
+void zkv_fq_neg(zkv_fq *out, const zkv_fq *a);                            /* CT */
+zkv_error zkv_fq_inv(zkv_fq *out, const zkv_fq *a);  /* CT (Fermat); ZKV_NOT_INVERTIBLE for 0 */
+zkv_error zkv_fq_sqrt(zkv_fq *out, const zkv_fq *a); /* ZKV_NO_SQUARE_ROOT; returns either root */
+
+void zkv_fr_add(zkv_fr *out, const zkv_fr *a, const zkv_fr *b);           /* CT */
+void zkv_fr_sub(zkv_fr *out, const zkv_fr *a, const zkv_fr *b);           /* CT */
+void zkv_fr_mul(zkv_fr *out, const zkv_fr *a, const zkv_fr *b);           /* CT */
+void zkv_fr_sqr(zkv_fr *out, const zkv_fr *a);                            /* CT */
+void zkv_fr_neg(zkv_fr *out, const zkv_fr *a);                            /* CT */
+zkv_error zkv_fr_inv(zkv_fr *out, const zkv_fr *a);  /* CT (Fermat); ZKV_NOT_INVERTIBLE for 0 */
+zkv_error zkv_fr_sqrt(zkv_fr *out, const zkv_fr *a); /* Tonelli-Shanks; ZKV_NO_SQUARE_ROOT */
+/* Montgomery's trick: out[i] = 1/in[i]; out may alias in. ZKV_NOT_INVERTIBLE if any is 0
+ * (then out is unspecified). scratch holds n zkv_fr. */
+zkv_error zkv_fr_batch_inv(zkv_fr *out, const zkv_fr *in, size_t n, zkv_fr *scratch);
+zkv_error zkv_fq_batch_inv(zkv_fq *out, const zkv_fq *in, size_t n, zkv_fq *scratch);
+
+/* Bulk conversions for arrays of n elements (32 bytes each). On error *bad_index names the
+ * first offending element. */
+zkv_error zkv_fr_array_from_bytes(zkv_fr *out, const uint8_t *in, size_t n, size_t *bad_index);
+void zkv_fr_array_to_bytes(uint8_t *out, const zkv_fr *in, size_t n);
+
+void zkv_fq12_to_bytes(uint8_t out[384], const zkv_fq12 *a);
+zkv_error zkv_fq12_from_bytes(zkv_fq12 *out, const uint8_t in[384]);
+void zkv_fq12_mul(zkv_fq12 *out, const zkv_fq12 *a, const zkv_fq12 *b);
+int zkv_fq12_is_one(const zkv_fq12 *a);
+
+/* ---------------------------------------------------------------- G1: y^2 = x^3 + 3 over Fq */
+typedef struct { zkv_fq x, y; } zkv_g1_affine;    /* infinity = (0, 0) */
+typedef struct { zkv_fq x, y, z; } zkv_g1;        /* Jacobian, infinity has z = 0 */
+
+/* Checks canonical coordinates and on-curve (G1 has cofactor 1, so on-curve = in subgroup). */
+zkv_error zkv_g1_affine_from_bytes(zkv_g1_affine *out, const uint8_t in[64]);
+void zkv_g1_affine_to_bytes(uint8_t out[64], const zkv_g1_affine *p);
+zkv_error zkv_g1_affine_array_from_bytes(zkv_g1_affine *out, const uint8_t *in, size_t n,
+                                         size_t *bad_index);
+void zkv_g1_from_affine(zkv_g1 *out, const zkv_g1_affine *p);
+void zkv_g1_to_affine(zkv_g1_affine *out, const zkv_g1 *p);
+/* Normalise n Jacobian points with one shared inversion; scratch holds n zkv_fq. */
+void zkv_g1_batch_to_affine(zkv_g1_affine *out, const zkv_g1 *in, size_t n, zkv_fq *scratch);
+int zkv_g1_is_on_curve(const zkv_g1_affine *p);
+void zkv_g1_add(zkv_g1 *out, const zkv_g1 *a, const zkv_g1 *b);
+void zkv_g1_add_affine(zkv_g1 *out, const zkv_g1 *a, const zkv_g1_affine *b);
+void zkv_g1_double(zkv_g1 *out, const zkv_g1 *a);
+void zkv_g1_neg(zkv_g1 *out, const zkv_g1 *a);
+int zkv_g1_is_infinity(const zkv_g1 *a);
+int zkv_g1_equal(const zkv_g1 *a, const zkv_g1 *b);
+/* k is a 32-byte little-endian integer (any value; not reduced). */
+void zkv_g1_mul_vartime(zkv_g1 *out, const zkv_g1 *p, const uint8_t k[32]);
+/* Pippenger: out = sum scalars[i] * points[i]; scalars are n 32-byte little-endian integers
+ * (any value < 2^256). scratch must hold zkv_g1_msm_scratch_sizeof(n) bytes. */
+size_t zkv_g1_msm_scratch_sizeof(size_t n);
+void zkv_g1_msm_vartime(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t *scalars,
+                        size_t n, void *scratch);
+
+/* ---------------------------------------------------------------- G2: y^2 = x^3 + 3/(9+u) over Fq2 */
+typedef struct { zkv_fq2 x, y; } zkv_g2_affine;   /* infinity = (0, 0) */
+typedef struct { zkv_fq2 x, y, z; } zkv_g2;       /* Jacobian */
+
+/* Checks canonical coordinates, on the twist, and in the order-r subgroup. */
+zkv_error zkv_g2_affine_from_bytes(zkv_g2_affine *out, const uint8_t in[128]);
+/* Same without the subgroup check (for tests of the check itself). */
+zkv_error zkv_g2_affine_from_bytes_unchecked(zkv_g2_affine *out, const uint8_t in[128]);
+void zkv_g2_affine_to_bytes(uint8_t out[128], const zkv_g2_affine *p);
+zkv_error zkv_g2_affine_array_from_bytes(zkv_g2_affine *out, const uint8_t *in, size_t n,
+                                         size_t *bad_index);
+void zkv_g2_from_affine(zkv_g2 *out, const zkv_g2_affine *p);
+void zkv_g2_to_affine(zkv_g2_affine *out, const zkv_g2 *p);
+int zkv_g2_is_on_curve(const zkv_g2_affine *p);
+/* psi(P) == [6x^2]P (Scott 2021); P must be on the curve. */
+int zkv_g2_is_in_subgroup(const zkv_g2_affine *p);
+void zkv_g2_add(zkv_g2 *out, const zkv_g2 *a, const zkv_g2 *b);
+void zkv_g2_add_affine(zkv_g2 *out, const zkv_g2 *a, const zkv_g2_affine *b);
+void zkv_g2_double(zkv_g2 *out, const zkv_g2 *a);
+void zkv_g2_neg(zkv_g2 *out, const zkv_g2 *a);
+int zkv_g2_is_infinity(const zkv_g2 *a);
+int zkv_g2_equal(const zkv_g2 *a, const zkv_g2 *b);
+void zkv_g2_mul_vartime(zkv_g2 *out, const zkv_g2 *p, const uint8_t k[32]);
+size_t zkv_g2_msm_scratch_sizeof(size_t n);
+void zkv_g2_msm_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
+                        size_t n, void *scratch);
+
+/* ---------------------------------------------------------------- pairing */
+/* Product of n Miller loops f_{6x+2,Q}(P) with the two Frobenius lines (optimal ate);
+ * pairs with an infinity point contribute 1. */
+void zkv_miller_loop(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n);
+/* f^((p^12 - 1)/r), the exact exponent (equals py_ecc's final_exponentiate). */
+void zkv_final_exp(zkv_fq12 *out, const zkv_fq12 *f);
+/* out = e(p, q) */
+void zkv_pairing(zkv_fq12 *out, const zkv_g1_affine *p, const zkv_g2_affine *q);
+/* 1 if prod e(ps[i], qs[i]) == 1, else 0 (one final exponentiation). */
+int zkv_pairing_check(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n);
+
+/* ---------------------------------------------------------------- NTT over Fr */
+/* In-place radix-2 NTT of 2^log_n elements (natural order in and out), log_n <= 28.
+ * Forward: a_i <- sum_j a_j w^(ij), w the primitive 2^log_n-th root of unity derived from
+ * the generator 5 (w = 5^((r-1)/2^log_n)). Inverse includes the 1/n factor. */
+zkv_error zkv_fr_ntt(zkv_fr *a, uint32_t log_n, int inverse);
+/* Coset variant: forward evaluates on shift*<w> (scale a_i by shift^i, then NTT);
+ * inverse undoes it (iNTT, then scale by shift^-i). */
+zkv_error zkv_fr_ntt_coset(zkv_fr *a, uint32_t log_n, const zkv_fr *shift, int inverse);
+/* The primitive 2^log_n-th root of unity used by zkv_fr_ntt. */
+zkv_error zkv_fr_root_of_unity(zkv_fr *out, uint32_t log_n);
+
+/* ---------------------------------------------------------------- BabyJubJub */
+/* a*x^2 + y^2 = 1 + d*x^2*y^2 over Fr, a = 168700, d = 168696 */
+typedef struct { zkv_fr x, y; } zkv_bjj_affine;            /* identity = (0, 1) */
+typedef struct { zkv_fr x, y, t, z; } zkv_bjj;             /* extended: x=X/Z, y=Y/Z, T=XY/Z */
+
+/* Canonical coordinates and on-curve; the subgroup is checked separately. */
+zkv_error zkv_bjj_affine_from_bytes(zkv_bjj_affine *out, const uint8_t in[64]);
+void zkv_bjj_affine_to_bytes(uint8_t out[64], const zkv_bjj_affine *p);
+zkv_error zkv_bjj_affine_array_from_bytes(zkv_bjj_affine *out, const uint8_t *in, size_t n,
+                                          size_t *bad_index);
+int zkv_bjj_is_on_curve(const zkv_bjj_affine *p);
+/* l*P == identity, l the prime subgroup order. */
+int zkv_bjj_is_in_subgroup(const zkv_bjj_affine *p);
+void zkv_bjj_from_affine(zkv_bjj *out, const zkv_bjj_affine *p);
+void zkv_bjj_to_affine(zkv_bjj_affine *out, const zkv_bjj *p);
+void zkv_bjj_add(zkv_bjj *out, const zkv_bjj *a, const zkv_bjj *b);      /* CT, complete */
+void zkv_bjj_double(zkv_bjj *out, const zkv_bjj *a);                     /* CT */
+void zkv_bjj_neg(zkv_bjj *out, const zkv_bjj *a);                        /* CT */
+int zkv_bjj_equal(const zkv_bjj *a, const zkv_bjj *b);
+/* k: 32-byte little-endian integer, any value < 2^256. */
+void zkv_bjj_mul(zkv_bjj *out, const zkv_bjj *p, const uint8_t k[32]);          /* CT */
+void zkv_bjj_mul_vartime(zkv_bjj *out, const zkv_bjj *p, const uint8_t k[32]);
+/* k * Base8 with a precomputed fixed-base table. */
+void zkv_bjj_mul_base8(zkv_bjj *out, const uint8_t k[32]);                      /* CT */
+size_t zkv_bjj_msm_scratch_sizeof(size_t n);
+void zkv_bjj_msm_vartime(zkv_bjj *out, const zkv_bjj_affine *points, const uint8_t *scalars,
+                         size_t n, void *scratch);
+/* circomlib packPoint: little-endian y with bit 255 set when x > (r-1)/2. */
+void zkv_bjj_pack(uint8_t out[32], const zkv_bjj_affine *p);
+/* circomlib unpackPoint, plus canonical-y and on-curve checks (not the subgroup check). */
+zkv_error zkv_bjj_unpack(zkv_bjj_affine *out, const uint8_t in[32]);
+
+/* ---------------------------------------------------------------- discrete log (BSGS) */
+/* Baby-step giant-step for h = m*g with 0 <= m < bound, the table holding m' * g for
+ * m' < 2^baby_bits (baby_bits in 1..30). Variable time: only for public values (tallies). */
+size_t zkv_bsgs_table_sizeof(uint32_t baby_bits);
+zkv_error zkv_bsgs_table_init(void *table, const zkv_bjj_affine *g, uint32_t baby_bits);
+zkv_error zkv_bsgs_solve_vartime(uint64_t *m, const void *table, const zkv_bjj_affine *h,
+                                 uint64_t bound);
+
+#endif
