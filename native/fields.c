@@ -26,29 +26,57 @@ static const uint64_t FR_TS_Z_MONT[4] = {0x636e735580d13d9cULL, 0xa22bf3742445ff
 /* ------------------------------------------------------------ exponentiation */
 
 /*
- * Left-to-right square-and-multiply that always multiplies and then selects the result with a
- * mask, so the sequence of operations depends only on the (public) exponent length, never on
- * the base. The exponent bits themselves are public (Fermat/sqrt exponents), but the
- * multiply-always shape keeps even secret exponents free of branches.
+ * Fixed 4-bit windows, left to right: 252 squarings and 64 multiplications by a table entry.
+ * The entry is fetched by scanning all 16 with masks, so neither the base nor the exponent
+ * influences a branch or a memory index (the Fermat and square-root exponents are public,
+ * but zkv_fr_pow may be handed a secret one).
  */
+#define POW_WINDOW 4
+#define POW_TABLE (1 << POW_WINDOW)
+
+static void pow_table_select(uint64_t out[4], const uint64_t table[POW_TABLE][4], uint64_t idx) {
+    memset(out, 0, 4 * sizeof(uint64_t));
+    for (uint64_t j = 0; j < POW_TABLE; j++) {
+        uint64_t diff = j ^ idx;
+        uint64_t hit = ((diff | (0 - diff)) >> 63) ^ 1; /* 1 iff j == idx, without a branch */
+        limbs_cmov(out, table[j], hit);
+    }
+}
+
 void fq_pow(zkv_fq *out, const zkv_fq *a, const uint64_t e[4]) {
-    zkv_fq acc, t;
+    uint64_t table[POW_TABLE][4];
+    zkv_fq t, acc;
+    fq_set_one(&t);
+    memcpy(table[0], t.l, sizeof t.l);
+    for (int j = 1; j < POW_TABLE; j++) {
+        fq_mul(&t, &t, a);
+        memcpy(table[j], t.l, sizeof t.l);
+    }
     fq_set_one(&acc);
-    for (int i = 255; i >= 0; i--) {
-        fq_sqr(&acc, &acc);
-        fq_mul(&t, &acc, a);
-        limbs_cmov(acc.l, t.l, (e[i / 64] >> (i % 64)) & 1);
+    for (int i = 256 / POW_WINDOW - 1; i >= 0; i--) {
+        for (int k = 0; k < POW_WINDOW; k++) fq_sqr(&acc, &acc);
+        uint64_t idx = (e[(i * POW_WINDOW) / 64] >> ((i * POW_WINDOW) % 64)) & (POW_TABLE - 1);
+        pow_table_select(t.l, (const uint64_t(*)[4])table, idx);
+        fq_mul(&acc, &acc, &t);
     }
     *out = acc;
 }
 
 void fr_pow(zkv_fr *out, const zkv_fr *a, const uint64_t e[4]) {
-    zkv_fr acc, t;
+    uint64_t table[POW_TABLE][4];
+    zkv_fr t, acc;
+    fr_set_one(&t);
+    memcpy(table[0], t.l, sizeof t.l);
+    for (int j = 1; j < POW_TABLE; j++) {
+        fr_mul(&t, &t, a);
+        memcpy(table[j], t.l, sizeof t.l);
+    }
     fr_set_one(&acc);
-    for (int i = 255; i >= 0; i--) {
-        fr_sqr(&acc, &acc);
-        fr_mul(&t, &acc, a);
-        limbs_cmov(acc.l, t.l, (e[i / 64] >> (i % 64)) & 1);
+    for (int i = 256 / POW_WINDOW - 1; i >= 0; i--) {
+        for (int k = 0; k < POW_WINDOW; k++) fr_sqr(&acc, &acc);
+        uint64_t idx = (e[(i * POW_WINDOW) / 64] >> ((i * POW_WINDOW) % 64)) & (POW_TABLE - 1);
+        pow_table_select(t.l, (const uint64_t(*)[4])table, idx);
+        fr_mul(&acc, &acc, &t);
     }
     *out = acc;
 }
@@ -212,4 +240,16 @@ zkv_error zkv_fq_batch_inv(zkv_fq *out, const zkv_fq *in, size_t n, zkv_fq *scra
     }
     out[0] = inv;
     return ZKV_OK;
+}
+
+void zkv_fq_pow(zkv_fq *out, const zkv_fq *a, const uint8_t e[32]) {
+    uint64_t t[4];
+    limbs_from_le_bytes(t, e);
+    fq_pow(out, a, t);
+}
+
+void zkv_fr_pow(zkv_fr *out, const zkv_fr *a, const uint8_t e[32]) {
+    uint64_t t[4];
+    limbs_from_le_bytes(t, e);
+    fr_pow(out, a, t);
 }

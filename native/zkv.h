@@ -71,6 +71,10 @@ void zkv_fr_sqr(zkv_fr *out, const zkv_fr *a);                            /* CT 
 void zkv_fr_neg(zkv_fr *out, const zkv_fr *a);                            /* CT */
 zkv_error zkv_fr_inv(zkv_fr *out, const zkv_fr *a);  /* CT (Fermat); ZKV_NOT_INVERTIBLE for 0 */
 zkv_error zkv_fr_sqrt(zkv_fr *out, const zkv_fr *a); /* Tonelli-Shanks; ZKV_NO_SQUARE_ROOT */
+/* out = a^e, e a 32-byte little-endian exponent (any value); CT (square and multiply
+ * always). */
+void zkv_fq_pow(zkv_fq *out, const zkv_fq *a, const uint8_t e[32]);
+void zkv_fr_pow(zkv_fr *out, const zkv_fr *a, const uint8_t e[32]);
 /* Montgomery's trick: out[i] = 1/in[i]; out may alias in. ZKV_NOT_INVERTIBLE if any is 0
  * (then out is unspecified). scratch holds n zkv_fr. */
 zkv_error zkv_fr_batch_inv(zkv_fr *out, const zkv_fr *in, size_t n, zkv_fr *scratch);
@@ -202,5 +206,26 @@ size_t zkv_bsgs_table_sizeof(uint32_t baby_bits);
 zkv_error zkv_bsgs_table_init(void *table, const zkv_bjj_affine *g, uint32_t baby_bits);
 zkv_error zkv_bsgs_solve_vartime(uint64_t *m, const void *table, const zkv_bjj_affine *h,
                                  uint64_t bound);
+
+/* ---------------------------------------------------------------- Poseidon (circomlib) */
+/* circomlib's Poseidon (R_F = 8) for state width t = 2..17 (1..16 inputs). The caller loads
+ * the round constants and MDS matrix of one width and initialises a context (caller-allocated,
+ * zkv_poseidon_ctx_sizeof() bytes, 8-byte aligned; read-only afterwards, so one context can
+ * serve many threads). */
+size_t zkv_poseidon_ctx_sizeof(void);
+/* constants: (rounds_f + rounds_p) * t field elements, round-major; mds: t * t, row-major
+ * (state'[i] = sum_j mds[i][j] * state[j]); 32-byte little-endian each.
+ * ZKV_BAD_ARGUMENT for t outside 2..17, rounds_f != 8, rounds_p outside 1..70 or a singular
+ * matrix; ZKV_NOT_CANONICAL if a constant is >= r. */
+zkv_error zkv_poseidon_ctx_init(void *ctx, uint32_t t, uint32_t rounds_f, uint32_t rounds_p,
+                                const uint8_t *constants, const uint8_t *mds);
+/* out = Poseidon(inputs[0..n_inputs-1]), n_inputs = t - 1 (else ZKV_BAD_ARGUMENT);
+ * ZKV_NOT_CANONICAL if an input is >= r. CT in the inputs. */
+zkv_error zkv_poseidon_hash(uint8_t out[32], const void *ctx, const uint8_t *inputs,
+                            size_t n_inputs);
+/* count hashes in one call: out[32k..] = Poseidon(inputs[32 n_inputs k ..]), k < count.
+ * On ZKV_NOT_CANONICAL the outputs of earlier hashes are written, later ones are not. */
+zkv_error zkv_poseidon_hash_many(uint8_t *out, const void *ctx, const uint8_t *inputs,
+                                 size_t n_inputs, size_t count);
 
 #endif
