@@ -1,0 +1,164 @@
+"""The optimal ate pairing e: G1 x G2 -> GT on BN254, bit-for-bit equal to py_ecc's (and so to
+the EIP-197 precompile's) pairing.
+
+Pairing equations are checked with :func:`pairing_check`, which multiplies the Miller loops of
+all pairs and performs a single final exponentiation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from zkvote.backend import impl
+from zkvote.errors import InvalidEncoding, NotInSubgroup
+from zkvote.field import FR_MODULUS
+from zkvote.g1 import G1
+from zkvote.g2 import G2
+
+Fq12 = tuple[int, ...]
+
+GT_BYTES = 384
+_ONE: Fq12 = (1,) + (0,) * 11
+
+
+class GT:
+    """An element of Fq12 (immutable), normally of the order-r subgroup GT.
+
+    The 12 coordinates are in tower order: c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1 for
+    Fq2 = Fq[u]/(u^2+1), Fq6 = Fq2[v]/(v^3-(9+u)), Fq12 = Fq6[w]/(w^2-v). Only
+    :func:`miller_loop` returns values outside GT (before the final exponentiation).
+    """
+
+    __slots__ = ("_f",)
+    _f: Fq12
+
+    def __init__(self, _f: Fq12, *, _trusted: bool = False) -> None:
+        # Only backend results reach here; outside data goes through from_bytes, which
+        # checks the encoding and membership in GT.
+        if not _trusted:
+            raise TypeError("use GT.from_bytes, GT.one or the pairing functions")
+        object.__setattr__(self, "_f", _f)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("GT values are immutable")
+
+    @classmethod
+    def _trusted(cls, f: Fq12) -> GT:
+        return cls(f, _trusted=True)
+
+    @classmethod
+    def one(cls) -> GT:
+        """The identity of GT."""
+        return cls._trusted(_ONE)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> GT:
+        """Parse 384 bytes: 12 little-endian 32-byte coordinates in tower order.
+
+        Raises InvalidEncoding (wrong type or length), FieldRangeError (a coordinate >= p),
+        NotInSubgroup (the value is not of order dividing r).
+        """
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise InvalidEncoding("GT encoding must be bytes")
+        data = bytes(data)
+        if len(data) != GT_BYTES:
+            raise InvalidEncoding(f"GT encoding must be {GT_BYTES} bytes, not {len(data)}")
+        value = cls._trusted(impl("pairing").fq12_from_bytes(data))
+        if not value._pow(FR_MODULUS).is_one():
+            raise NotInSubgroup("Fq12 value is not in GT (its r-th power is not 1)")
+        return value
+
+    def to_bytes(self) -> bytes:
+        """The encoding read by :meth:`from_bytes`."""
+        return impl("pairing").fq12_to_bytes(self._f)
+
+    @property
+    def coefficients(self) -> Fq12:
+        """The 12 Fq coordinates in tower order."""
+        return self._f
+
+    def is_one(self) -> bool:
+        """Whether this is the identity of GT (a pairing product equal to 1)."""
+        return impl("pairing").fq12_is_one(self._f)
+
+    def __mul__(self, other: object) -> GT:
+        """The product in Fq12 (the group operation of GT)."""
+        if not isinstance(other, GT):
+            return NotImplemented
+        return GT._trusted(impl("pairing").fq12_mul(self._f, other._f))
+
+    def _pow(self, e: int) -> GT:
+        # Left-to-right square-and-multiply, e >= 0. Exponentiation is rare (tests, checks of
+        # outside values), so a Python loop over the backend's product is fast enough.
+        mul = impl("pairing").fq12_mul
+        acc, base = _ONE, self._f
+        for bit in bin(e)[2:]:
+            acc = mul(acc, acc)
+            if bit == "1":
+                acc = mul(acc, base)
+        return GT._trusted(acc)
+
+    def __pow__(self, k: object) -> GT:
+        """self^k for any int k, reduced mod r (valid for elements of GT)."""
+        if not isinstance(k, int) or isinstance(k, bool):
+            return NotImplemented
+        return self._pow(k % FR_MODULUS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GT):
+            return NotImplemented
+        return self._f == other._f  # coordinates are canonical
+
+    def __hash__(self) -> int:
+        return hash(("GT", self._f))
+
+    def __repr__(self) -> str:
+        return f"GT({self._f})"
+
+
+def _pair(p: object, q: object) -> tuple:
+    if not isinstance(p, G1) or not isinstance(q, G2):
+        raise InvalidEncoding("a pairing takes a G1 point and a G2 point")
+    g1 = None if p.is_identity() else p.to_affine()
+    g2 = None if q.is_identity() else q.to_affine()
+    return g1, g2
+
+
+def _pairs(pairs: Sequence[tuple[G1, G2]]) -> list[tuple]:
+    out = []
+    for item in pairs:
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise InvalidEncoding("pairs must be (G1, G2) tuples")
+        out.append(_pair(*item))
+    return out
+
+
+def pairing(p: G1, q: G2) -> GT:
+    """e(p, q), equal to py_ecc's ``pairing(q, p)``; the identity in either argument gives 1.
+
+    Raises InvalidEncoding if p is not a G1 or q not a G2 (their constructors already
+    guaranteed they are valid group elements).
+    """
+    return GT._trusted(impl("pairing").pairing(*_pair(p, q)))
+
+
+def miller_loop(pairs: Sequence[tuple[G1, G2]]) -> GT:
+    """The product of the Miller loops of ``pairs``, before the final exponentiation.
+
+    The value is only defined up to factors the final exponentiation removes, so it may
+    differ between backends; ``final_exponentiation(miller_loop(pairs))`` does not.
+    """
+    return GT._trusted(impl("pairing").miller_loop(_pairs(pairs)))
+
+
+def final_exponentiation(f: GT) -> GT:
+    """f^((p^12 - 1)/r), the exact exponent (so results match py_ecc bit for bit)."""
+    if not isinstance(f, GT):
+        raise InvalidEncoding("final_exponentiation takes a GT value")
+    return GT._trusted(impl("pairing").final_exponentiation(f._f))
+
+
+def pairing_check(pairs: Sequence[tuple[G1, G2]]) -> bool:
+    """Whether prod e(p_i, q_i) == 1, with one final exponentiation for all pairs (an empty
+    product is 1). Raises InvalidEncoding for anything but (G1, G2) pairs."""
+    return impl("pairing").pairing_check(_pairs(pairs))
