@@ -5,7 +5,7 @@
  * "no-carry" CIOS variant applies. Everything here is constant-time: no branch or memory index
  * depends on an operand's value (the final subtractions use masks).
  *
- * Not part of the public API: only native/*.c include it.
+ * Not part of the public API: only the C sources in native/ include it.
  */
 #ifndef ZKV_FIELD_IMPL_H
 #define ZKV_FIELD_IMPL_H
