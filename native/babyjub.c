@@ -45,214 +45,13 @@ static const zkv_bjj_affine BJJ_BASE8 = {
     {{0x0a8fc7bc1a89fa86ULL, 0xa7d9d786e9e48627ULL, 0xee6158b465bea369ULL, 0x14a0ff6d2f874519ULL}},
     {{0xb83342d20d0201aaULL, 0x2ffef2f7cdcfeac7ULL, 0xbfa79a9425a6e625ULL, 0x0dfb859dc3a44b70ULL}}};
 
-/* ------------------------------------------------------------ Fr multiplication, inlined
- * GCC 12 compiles the generic u128 CIOS of field_impl.h (mont_mul) into code that spills
- * every 128-bit partial sum to the stack, and does not always inline it into these long point
- * formulas. This is the same Montgomery multiplication (CIOS, 5-word accumulator; valid as
- * r < 2^254) with explicit carry chains, specialised to r and forced inline. CT. */
 #define BJJ_INLINE static inline __attribute__((always_inline))
 
-#if defined(__x86_64__)
-#include <x86intrin.h>
-BJJ_INLINE unsigned char bjj_adc(unsigned char c, uint64_t a, uint64_t b, uint64_t *out) {
-    unsigned long long o;
-    c = _addcarry_u64(c, a, b, &o);
-    *out = o;
-    return c;
-}
-BJJ_INLINE unsigned char bjj_sbb(unsigned char c, uint64_t a, uint64_t b, uint64_t *out) {
-    unsigned long long o;
-    c = _subborrow_u64(c, a, b, &o);
-    *out = o;
-    return c;
-}
-#else
-BJJ_INLINE unsigned char bjj_adc(unsigned char c, uint64_t a, uint64_t b, uint64_t *out) {
-    zkv_u128 s = (zkv_u128)a + b + c;
-    *out = (uint64_t)s;
-    return (unsigned char)(s >> 64);
-}
-BJJ_INLINE unsigned char bjj_sbb(unsigned char c, uint64_t a, uint64_t b, uint64_t *out) {
-    zkv_u128 s = (zkv_u128)a - b - c;
-    *out = (uint64_t)s;
-    return (unsigned char)((s >> 64) & 1);
-}
-#endif
-
-BJJ_INLINE void bjj_mulhl(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
-    zkv_u128 p = (zkv_u128)a * b;
-    *lo = (uint64_t)p;
-    *hi = (uint64_t)(p >> 64);
-}
-
-/* (t0..t4) += x * (y0..y3), the high words shifted one place. */
-BJJ_INLINE void bjj_mac_row(uint64_t t[5], uint64_t x, const uint64_t y[4]) {
-    uint64_t h0, h1, h2, h3, l0, l1, l2, l3;
-    unsigned char c;
-    bjj_mulhl(y[0], x, &h0, &l0);
-    bjj_mulhl(y[1], x, &h1, &l1);
-    bjj_mulhl(y[2], x, &h2, &l2);
-    bjj_mulhl(y[3], x, &h3, &l3);
-    c = bjj_adc(0, t[0], l0, &t[0]);
-    c = bjj_adc(c, t[1], l1, &t[1]);
-    c = bjj_adc(c, t[2], l2, &t[2]);
-    c = bjj_adc(c, t[3], l3, &t[3]);
-    t[4] += c;
-    c = bjj_adc(0, t[1], h0, &t[1]);
-    c = bjj_adc(c, t[2], h1, &t[2]);
-    c = bjj_adc(c, t[3], h2, &t[3]);
-    t[4] += h3 + c;
-}
-
-#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__)
-/* mulx with two independent carry chains (adcx for low words, adox for high words); the
- * accumulator's five words rotate through the registers instead of being shifted. */
-BJJ_INLINE void bmul(zkv_fr *o, const zkv_fr *x, const zkv_fr *y) {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi, z;
-    __asm__(
-        /* round 0: t += x * y[0]; then t += m*r with m making the low word 0, drop it */
-        "xorl %k[z], %k[z]\n\t"
-        "movq 0(%[y]), %%rdx\n\t"
-        "mulxq 0(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t0]\n\t" "adoxq %[hi], %[t1]\n\t"
-        "mulxq 8(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t1]\n\t" "adoxq %[hi], %[t2]\n\t"
-        "mulxq 16(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t2]\n\t" "adoxq %[hi], %[t3]\n\t"
-        "mulxq 24(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "adcxq %[z], %[t4]\n\t"
-        "movq %[t0], %%rdx\n\t"
-        "imulq %[inv], %%rdx\n\t"
-        "xorl %k[z], %k[z]\n\t"
-        "mulxq %[m0], %[lo], %[hi]\n\t" "adcxq %[lo], %[t0]\n\t" "adoxq %[hi], %[t1]\n\t"
-        "mulxq %[m1], %[lo], %[hi]\n\t" "adcxq %[lo], %[t1]\n\t" "adoxq %[hi], %[t2]\n\t"
-        "mulxq %[m2], %[lo], %[hi]\n\t" "adcxq %[lo], %[t2]\n\t" "adoxq %[hi], %[t3]\n\t"
-        "mulxq %[m3], %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "adcxq %[z], %[t4]\n\t"
-        /* round 1: t += x * y[1]; then t += m*r with m making the low word 0, drop it */
-        "xorl %k[z], %k[z]\n\t"
-        "movq 8(%[y]), %%rdx\n\t"
-        "mulxq 0(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t1]\n\t" "adoxq %[hi], %[t2]\n\t"
-        "mulxq 8(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t2]\n\t" "adoxq %[hi], %[t3]\n\t"
-        "mulxq 16(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "mulxq 24(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t4]\n\t" "adoxq %[hi], %[t0]\n\t"
-        "adcxq %[z], %[t0]\n\t"
-        "movq %[t1], %%rdx\n\t"
-        "imulq %[inv], %%rdx\n\t"
-        "xorl %k[z], %k[z]\n\t"
-        "mulxq %[m0], %[lo], %[hi]\n\t" "adcxq %[lo], %[t1]\n\t" "adoxq %[hi], %[t2]\n\t"
-        "mulxq %[m1], %[lo], %[hi]\n\t" "adcxq %[lo], %[t2]\n\t" "adoxq %[hi], %[t3]\n\t"
-        "mulxq %[m2], %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "mulxq %[m3], %[lo], %[hi]\n\t" "adcxq %[lo], %[t4]\n\t" "adoxq %[hi], %[t0]\n\t"
-        "adcxq %[z], %[t0]\n\t"
-        /* round 2: t += x * y[2]; then t += m*r with m making the low word 0, drop it */
-        "xorl %k[z], %k[z]\n\t"
-        "movq 16(%[y]), %%rdx\n\t"
-        "mulxq 0(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t2]\n\t" "adoxq %[hi], %[t3]\n\t"
-        "mulxq 8(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "mulxq 16(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t4]\n\t" "adoxq %[hi], %[t0]\n\t"
-        "mulxq 24(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t0]\n\t" "adoxq %[hi], %[t1]\n\t"
-        "adcxq %[z], %[t1]\n\t"
-        "movq %[t2], %%rdx\n\t"
-        "imulq %[inv], %%rdx\n\t"
-        "xorl %k[z], %k[z]\n\t"
-        "mulxq %[m0], %[lo], %[hi]\n\t" "adcxq %[lo], %[t2]\n\t" "adoxq %[hi], %[t3]\n\t"
-        "mulxq %[m1], %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "mulxq %[m2], %[lo], %[hi]\n\t" "adcxq %[lo], %[t4]\n\t" "adoxq %[hi], %[t0]\n\t"
-        "mulxq %[m3], %[lo], %[hi]\n\t" "adcxq %[lo], %[t0]\n\t" "adoxq %[hi], %[t1]\n\t"
-        "adcxq %[z], %[t1]\n\t"
-        /* round 3: t += x * y[3]; then t += m*r with m making the low word 0, drop it */
-        "xorl %k[z], %k[z]\n\t"
-        "movq 24(%[y]), %%rdx\n\t"
-        "mulxq 0(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "mulxq 8(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t4]\n\t" "adoxq %[hi], %[t0]\n\t"
-        "mulxq 16(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t0]\n\t" "adoxq %[hi], %[t1]\n\t"
-        "mulxq 24(%[x]), %[lo], %[hi]\n\t" "adcxq %[lo], %[t1]\n\t" "adoxq %[hi], %[t2]\n\t"
-        "adcxq %[z], %[t2]\n\t"
-        "movq %[t3], %%rdx\n\t"
-        "imulq %[inv], %%rdx\n\t"
-        "xorl %k[z], %k[z]\n\t"
-        "mulxq %[m0], %[lo], %[hi]\n\t" "adcxq %[lo], %[t3]\n\t" "adoxq %[hi], %[t4]\n\t"
-        "mulxq %[m1], %[lo], %[hi]\n\t" "adcxq %[lo], %[t4]\n\t" "adoxq %[hi], %[t0]\n\t"
-        "mulxq %[m2], %[lo], %[hi]\n\t" "adcxq %[lo], %[t0]\n\t" "adoxq %[hi], %[t1]\n\t"
-        "mulxq %[m3], %[lo], %[hi]\n\t" "adcxq %[lo], %[t1]\n\t" "adoxq %[hi], %[t2]\n\t"
-        "adcxq %[z], %[t2]\n\t"
-        : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
-          [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z)
-        : [x] "r"(x->l), [y] "r"(y->l), [inv] "r"((uint64_t)FR_INV), [m0] "m"(FR_MOD[0]),
-          [m1] "m"(FR_MOD[1]), [m2] "m"(FR_MOD[2]), [m3] "m"(FR_MOD[3]),
-          "m"(*(const uint64_t(*)[4])x->l), "m"(*(const uint64_t(*)[4])y->l)
-        : "rdx", "cc");
-    /* after four rotations the result words are t4, t0, t1, t2 (t3 is zero), below 2r */
-    uint64_t t[4] = {t4, t0, t1, t2}, d[4];
-    unsigned char b = 0;
-    for (int k = 0; k < 4; k++) b = bjj_sbb(b, t[k], FR_MOD[k], &d[k]);
-    uint64_t keep = 0 - (uint64_t)b;
-    for (int k = 0; k < 4; k++) o->l[k] = (t[k] & keep) | (d[k] & ~keep);
-}
-#else
-BJJ_INLINE void bmul(zkv_fr *o, const zkv_fr *x, const zkv_fr *y) {
-    /* t stays below 2r between rounds, so five words never overflow */
-    uint64_t t[5] = {0, 0, 0, 0, 0};
-    for (int i = 0; i < 4; i++) {
-        bjj_mac_row(t, y->l[i], x->l);
-        bjj_mac_row(t, t[0] * FR_INV, FR_MOD); /* makes t[0] zero: divide by 2^64 */
-        t[0] = t[1];
-        t[1] = t[2];
-        t[2] = t[3];
-        t[3] = t[4];
-        t[4] = 0;
-    }
-    uint64_t d[4];
-    unsigned char b = 0;
-    for (int k = 0; k < 4; k++) b = bjj_sbb(b, t[k], FR_MOD[k], &d[k]);
-    uint64_t keep = 0 - (uint64_t)b; /* t < r: keep t */
-    for (int k = 0; k < 4; k++) o->l[k] = (t[k] & keep) | (d[k] & ~keep);
-}
-#endif
-
-BJJ_INLINE void bsqr(zkv_fr *o, const zkv_fr *x) { bmul(o, x, x); }
-
-/* a + b mod r and a - b mod r with explicit carry chains (same reason as bmul). CT. */
-BJJ_INLINE void badd(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) {
-    uint64_t t[4], d[4];
-    unsigned char c = 0;
-    for (int k = 0; k < 4; k++) c = bjj_adc(c, a->l[k], b->l[k], &t[k]); /* no carry out: 2r < 2^256 */
-    c = 0;
-    for (int k = 0; k < 4; k++) c = bjj_sbb(c, t[k], FR_MOD[k], &d[k]);
-    uint64_t keep = 0 - (uint64_t)c;
-    for (int k = 0; k < 4; k++) o->l[k] = (t[k] & keep) | (d[k] & ~keep);
-}
-
-BJJ_INLINE void bsub(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) {
-    uint64_t t[4];
-    unsigned char c = 0;
-    for (int k = 0; k < 4; k++) c = bjj_sbb(c, a->l[k], b->l[k], &t[k]);
-    uint64_t mask = 0 - (uint64_t)c; /* add r back when a < b */
-    c = 0;
-    for (int k = 0; k < 4; k++) c = bjj_adc(c, t[k], FR_MOD[k] & mask, &o->l[k]);
-}
-
-/* 1/a = a^(r-2) (0 maps to 0), 4-bit fixed windows over the public exponent: 252 squarings
- * and 63 multiplications on bmul. CT in a: the exponent, not a, picks the table entries. */
+/* 1/a = a^(r-2), CT (0 maps to 0, which callers never pass: Z of a point is never 0). */
 static void binv(zkv_fr *o, const zkv_fr *a) {
-    static const uint64_t e[4] = {0x43e1f593efffffffULL, 0x2833e84879b97091ULL,
-                                  0xb85045b68181585dULL, 0x30644e72e131a029ULL}; /* r - 2 */
-    zkv_fr pw[16], acc;
-    fr_set_one(&pw[0]);
-    pw[1] = *a;
-    for (int j = 2; j < 16; j++) bmul(&pw[j], &pw[j - 1], a);
-    acc = pw[e[3] >> 60];
-    for (int i = 62; i >= 0; i--) {
-        bsqr(&acc, &acc);
-        bsqr(&acc, &acc);
-        bsqr(&acc, &acc);
-        bsqr(&acc, &acc);
-        bmul(&acc, &acc, &pw[(e[i / 16] >> (4 * (i % 16))) & 15]);
-    }
-    *o = acc;
-}
-
-BJJ_INLINE void bneg(zkv_fr *o, const zkv_fr *a) {
-    static const zkv_fr zero = {{0, 0, 0, 0}};
-    bsub(o, &zero, a);
+    static const uint64_t r_minus_2[4] = {0x43e1f593efffffffULL, 0x2833e84879b97091ULL,
+                                          0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+    fr_pow(o, a, r_minus_2);
 }
 
 /* A point prepared as the second operand of an addition (scaled coordinates):
@@ -271,23 +70,23 @@ static inline void bjj_set_identity(zkv_bjj *p) {
 }
 
 static inline void bjj_to_cached(bjj_cached *c, const zkv_bjj *p) {
-    bsub(&c->ymx, &p->y, &p->x);
-    badd(&c->ypx, &p->y, &p->x);
-    badd(&c->z2, &p->z, &p->z);
-    bmul(&c->kt, &p->t, &BJJ_K);
+    fr_sub(&c->ymx, &p->y, &p->x);
+    fr_add(&c->ypx, &p->y, &p->x);
+    fr_add(&c->z2, &p->z, &p->z);
+    fr_mul(&c->kt, &p->t, &BJJ_K);
 }
 
 /* From affine coordinates already on the a = -1 curve (x' = s*x). */
 static inline void bjj_scaled_to_precomp(bjj_precomp *c, const zkv_fr *xs, const zkv_fr *y) {
-    bsub(&c->ymx, y, xs);
-    badd(&c->ypx, y, xs);
-    bmul(&c->kt, xs, y);
-    bmul(&c->kt, &c->kt, &BJJ_K);
+    fr_sub(&c->ymx, y, xs);
+    fr_add(&c->ypx, y, xs);
+    fr_mul(&c->kt, xs, y);
+    fr_mul(&c->kt, &c->kt, &BJJ_K);
 }
 
 static inline void bjj_affine_to_precomp(bjj_precomp *c, const zkv_bjj_affine *p) {
     zkv_fr xs;
-    bmul(&xs, &p->x, &BJJ_S);
+    fr_mul(&xs, &p->x, &BJJ_S);
     bjj_scaled_to_precomp(c, &xs, &p->y);
 }
 
@@ -295,37 +94,37 @@ static inline void bjj_affine_to_precomp(bjj_precomp *c, const zkv_bjj_affine *p
 BJJ_INLINE void bjj_add_finish(zkv_bjj *o, const zkv_fr *A, const zkv_fr *B, const zkv_fr *C,
                                const zkv_fr *D) {
     zkv_fr E, F, G, H;
-    bsub(&E, B, A);
-    bsub(&F, D, C);
-    badd(&G, D, C);
-    badd(&H, B, A);
-    bmul(&o->x, &E, &F);
-    bmul(&o->y, &G, &H);
-    bmul(&o->t, &E, &H);
-    bmul(&o->z, &F, &G);
+    fr_sub(&E, B, A);
+    fr_sub(&F, D, C);
+    fr_add(&G, D, C);
+    fr_add(&H, B, A);
+    fr_mul(&o->x, &E, &F);
+    fr_mul(&o->y, &G, &H);
+    fr_mul(&o->t, &E, &H);
+    fr_mul(&o->z, &F, &G);
 }
 
 /* o = p + q, complete (add-2008-hwcd-3, 8M). o may alias p. */
 BJJ_INLINE void bjj_add_cached(zkv_bjj *o, const zkv_bjj *p, const bjj_cached *q) {
     zkv_fr A, B, C, D, t;
-    bsub(&t, &p->y, &p->x);
-    bmul(&A, &t, &q->ymx);
-    badd(&t, &p->y, &p->x);
-    bmul(&B, &t, &q->ypx);
-    bmul(&C, &p->t, &q->kt);
-    bmul(&D, &p->z, &q->z2);
+    fr_sub(&t, &p->y, &p->x);
+    fr_mul(&A, &t, &q->ymx);
+    fr_add(&t, &p->y, &p->x);
+    fr_mul(&B, &t, &q->ypx);
+    fr_mul(&C, &p->t, &q->kt);
+    fr_mul(&D, &p->z, &q->z2);
     bjj_add_finish(o, &A, &B, &C, &D);
 }
 
 /* o = p + q for an affine q (Z2 = 1 saves one multiplication). o may alias p. */
 BJJ_INLINE void bjj_add_precomp(zkv_bjj *o, const zkv_bjj *p, const bjj_precomp *q) {
     zkv_fr A, B, C, D, t;
-    bsub(&t, &p->y, &p->x);
-    bmul(&A, &t, &q->ymx);
-    badd(&t, &p->y, &p->x);
-    bmul(&B, &t, &q->ypx);
-    bmul(&C, &p->t, &q->kt);
-    badd(&D, &p->z, &p->z);
+    fr_sub(&t, &p->y, &p->x);
+    fr_mul(&A, &t, &q->ymx);
+    fr_add(&t, &p->y, &p->x);
+    fr_mul(&B, &t, &q->ypx);
+    fr_mul(&C, &p->t, &q->kt);
+    fr_add(&D, &p->z, &p->z);
     bjj_add_finish(o, &A, &B, &C, &D);
 }
 
@@ -333,21 +132,21 @@ BJJ_INLINE void bjj_add_precomp(zkv_bjj *o, const zkv_bjj *p, const bjj_precomp 
  * computing T, for a doubling that only feeds another doubling. o may alias p. */
 BJJ_INLINE void bjj_dbl(zkv_bjj *o, const zkv_bjj *p, int with_t) {
     zkv_fr A, B, C, E, F, G, H;
-    bsqr(&A, &p->x);
-    bsqr(&B, &p->y);
-    bsqr(&C, &p->z);
-    badd(&C, &C, &C);
-    badd(&E, &p->x, &p->y);
-    bsqr(&E, &E);
-    badd(&H, &A, &B); /* H = -(aA + B) with a = -1, i.e. A + B negated below */
-    bsub(&E, &E, &H); /* E = 2XY */
-    bsub(&G, &B, &A); /* G = aA + B */
-    bsub(&F, &G, &C);
-    bneg(&H, &H); /* H = aA - B */
-    bmul(&o->x, &E, &F);
-    bmul(&o->y, &G, &H);
-    if (with_t) bmul(&o->t, &E, &H);
-    bmul(&o->z, &F, &G);
+    fr_sqr(&A, &p->x);
+    fr_sqr(&B, &p->y);
+    fr_sqr(&C, &p->z);
+    fr_add(&C, &C, &C);
+    fr_add(&E, &p->x, &p->y);
+    fr_sqr(&E, &E);
+    fr_add(&H, &A, &B); /* H = -(aA + B) with a = -1, i.e. A + B negated below */
+    fr_sub(&E, &E, &H); /* E = 2XY */
+    fr_sub(&G, &B, &A); /* G = aA + B */
+    fr_sub(&F, &G, &C);
+    fr_neg(&H, &H); /* H = aA - B */
+    fr_mul(&o->x, &E, &F);
+    fr_mul(&o->y, &G, &H);
+    if (with_t) fr_mul(&o->t, &E, &H);
+    fr_mul(&o->z, &F, &G);
 }
 
 /* -q: X -> -X swaps Y - X and Y + X; T -> -T. */
@@ -356,14 +155,14 @@ static inline void bjj_neg_cached(bjj_cached *o, const bjj_cached *p) {
     o->ymx = p->ypx;
     o->ypx = t;
     o->z2 = p->z2;
-    bneg(&o->kt, &p->kt);
+    fr_neg(&o->kt, &p->kt);
 }
 
 static inline void bjj_neg_precomp(bjj_precomp *o, const bjj_precomp *p) {
     zkv_fr t = p->ymx;
     o->ymx = p->ypx;
     o->ypx = t;
-    bneg(&o->kt, &p->kt);
+    fr_neg(&o->kt, &p->kt);
 }
 
 static inline int bjj_is_identity(const zkv_bjj *p) {
@@ -400,21 +199,21 @@ zkv_error zkv_bjj_affine_array_from_bytes(zkv_bjj_affine *out, const uint8_t *in
 
 int zkv_bjj_is_on_curve(const zkv_bjj_affine *p) {
     zkv_fr x2, y2, lhs, rhs, one;
-    bsqr(&x2, &p->x);
-    bsqr(&y2, &p->y);
-    bmul(&lhs, &x2, &BJJ_A);
-    badd(&lhs, &lhs, &y2);
-    bmul(&rhs, &x2, &y2);
-    bmul(&rhs, &rhs, &BJJ_D);
+    fr_sqr(&x2, &p->x);
+    fr_sqr(&y2, &p->y);
+    fr_mul(&lhs, &x2, &BJJ_A);
+    fr_add(&lhs, &lhs, &y2);
+    fr_mul(&rhs, &x2, &y2);
+    fr_mul(&rhs, &rhs, &BJJ_D);
     fr_set_one(&one);
-    badd(&rhs, &rhs, &one);
+    fr_add(&rhs, &rhs, &one);
     return fr_equal(&lhs, &rhs);
 }
 
 void zkv_bjj_from_affine(zkv_bjj *out, const zkv_bjj_affine *p) {
-    bmul(&out->x, &p->x, &BJJ_S);
+    fr_mul(&out->x, &p->x, &BJJ_S);
     out->y = p->y;
-    bmul(&out->t, &out->x, &p->y);
+    fr_mul(&out->t, &out->x, &p->y);
     fr_set_one(&out->z);
 }
 
@@ -422,9 +221,9 @@ void zkv_bjj_to_affine(zkv_bjj_affine *out, const zkv_bjj *p) {
     zkv_fr zinv;
     /* Z never vanishes on this curve (complete law), so the inversion is always defined. */
     binv(&zinv, &p->z);
-    bmul(&out->y, &p->y, &zinv);
-    bmul(&zinv, &zinv, &BJJ_S_INV); /* undo the scaling of x */
-    bmul(&out->x, &p->x, &zinv);
+    fr_mul(&out->y, &p->y, &zinv);
+    fr_mul(&zinv, &zinv, &BJJ_S_INV); /* undo the scaling of x */
+    fr_mul(&out->x, &p->x, &zinv);
 }
 
 int zkv_bjj_is_in_subgroup(const zkv_bjj_affine *p) {
@@ -445,19 +244,19 @@ void zkv_bjj_add(zkv_bjj *out, const zkv_bjj *a, const zkv_bjj *b) {
 void zkv_bjj_double(zkv_bjj *out, const zkv_bjj *a) { bjj_dbl(out, a, 1); }
 
 void zkv_bjj_neg(zkv_bjj *out, const zkv_bjj *a) {
-    bneg(&out->x, &a->x);
+    fr_neg(&out->x, &a->x);
     out->y = a->y;
-    bneg(&out->t, &a->t);
+    fr_neg(&out->t, &a->t);
     out->z = a->z;
 }
 
 int zkv_bjj_equal(const zkv_bjj *a, const zkv_bjj *b) {
     zkv_fr l, r;
-    bmul(&l, &a->x, &b->z);
-    bmul(&r, &b->x, &a->z);
+    fr_mul(&l, &a->x, &b->z);
+    fr_mul(&r, &b->x, &a->z);
     if (!fr_equal(&l, &r)) return 0;
-    bmul(&l, &a->y, &b->z);
-    bmul(&r, &b->y, &a->z);
+    fr_mul(&l, &a->y, &b->z);
+    fr_mul(&r, &b->y, &a->z);
     return fr_equal(&l, &r);
 }
 
@@ -608,8 +407,8 @@ static void base8_table_build(void) {
     for (int i = 0; i < 64 * 16; i++) {
         zkv_fr xs, y; /* affine on the a = -1 curve */
         const zkv_bjj *q = &pts[i / 16][i % 16];
-        bmul(&xs, &q->x, &zs[i]);
-        bmul(&y, &q->y, &zs[i]);
+        fr_mul(&xs, &q->x, &zs[i]);
+        fr_mul(&y, &q->y, &zs[i]);
         bjj_scaled_to_precomp(&BASE8_TABLE[i / 16][i % 16], &xs, &y);
     }
 }
@@ -750,22 +549,22 @@ zkv_error zkv_bjj_unpack(zkv_bjj_affine *out, const uint8_t in[32]) {
     if (zkv_fr_from_bytes(&p.y, buf) != ZKV_OK) return ZKV_NOT_CANONICAL;
     /* x^2 = (1 - y^2) / (a - d*y^2); the denominator is never 0 since a/d is a non-square. */
     zkv_fr y2, num, den, x2, one;
-    bsqr(&y2, &p.y);
+    fr_sqr(&y2, &p.y);
     fr_set_one(&one);
-    bsub(&num, &one, &y2);
-    bmul(&den, &y2, &BJJ_D);
-    bsub(&den, &BJJ_A, &den);
+    fr_sub(&num, &one, &y2);
+    fr_mul(&den, &y2, &BJJ_D);
+    fr_sub(&den, &BJJ_A, &den);
     binv(&den, &den);
-    bmul(&x2, &num, &den);
+    fr_mul(&x2, &num, &den);
     /* No square root: no curve point has this y. */
     if (zkv_fr_sqrt(&p.x, &x2) != ZKV_OK) return ZKV_NOT_ON_CURVE;
     uint64_t x[4];
     fr_to_limbs(x, &p.x);
-    if (limbs_less_than(BJJ_HALF_R, x)) bneg(&p.x, &p.x); /* the "positive" root */
+    if (limbs_less_than(BJJ_HALF_R, x)) fr_neg(&p.x, &p.x); /* the "positive" root */
     if (sign) {
         /* x = 0 has one encoding only: its sign bit clear. */
         if (fr_is_zero(&p.x)) return ZKV_BAD_ENCODING;
-        bneg(&p.x, &p.x);
+        fr_neg(&p.x, &p.x);
     }
     if (!zkv_bjj_is_on_curve(&p)) return ZKV_NOT_ON_CURVE;
     *out = p;

@@ -125,10 +125,10 @@ static void pr_miller_chunk(zkv_fq12 *f, const zkv_g1_affine *ps, const zkv_g2_a
         s->t.y = qs[i].y;
         fq2_set_one(&s->t.z);
         s->yp = ps[i].y;
-        tfq_neg(&s->neg_yp, &ps[i].y);
-        tfq_dbl(&s->xp3, &ps[i].x);
-        tfq_add(&s->xp3, &s->xp3, &ps[i].x);
-        tfq_neg(&s->neg_xp, &ps[i].x);
+        fq_neg(&s->neg_yp, &ps[i].y);
+        fq_dbl(&s->xp3, &ps[i].x);
+        fq_add(&s->xp3, &s->xp3, &ps[i].x);
+        fq_neg(&s->neg_xp, &ps[i].x);
     }
     fq12_set_one(f);
     if (m == 0) return;

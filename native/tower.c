@@ -11,13 +11,13 @@ static const uint64_t TW_P_MINUS_2[4] = {0x3c208c16d87cfd45ULL, 0x97816a916871ca
 /* 1/(a0 + a1 u) = (a0 - a1 u) / (a0^2 + a1^2): one inversion in Fq. */
 void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a) {
     zkv_fq n, t;
-    tfq_sqr(&n, &a->c0);
-    tfq_sqr(&t, &a->c1);
-    tfq_add(&n, &n, &t);
+    fq_sqr(&n, &a->c0);
+    fq_sqr(&t, &a->c1);
+    fq_add(&n, &n, &t);
     fq_pow(&n, &n, TW_P_MINUS_2); /* 0 stays 0, hence 1/0 = 0 */
-    tfq_mul(&o->c0, &a->c0, &n);
-    tfq_mul(&t, &a->c1, &n);
-    tfq_neg(&o->c1, &t);
+    fq_mul(&o->c0, &a->c0, &n);
+    fq_mul(&t, &a->c1, &n);
+    fq_neg(&o->c1, &t);
 }
 
 /* Via the norm to Fq2: with t0 = a0^2 - xi a1 a2, t1 = xi a2^2 - a0 a1, t2 = a1^2 - a0 a2,

@@ -8,7 +8,7 @@
  * Small hot operations are static inline here; the bigger ones (inversion, Frobenius, the
  * cyclotomic squaring) live in tower.c under the tw_ prefix. Every function allows its output
  * to alias its inputs. All arithmetic here is constant-time in the operands' values (it only
- * composes constant-time Fq primitives: the asm fast paths below or field_impl.h); the callers
+ * composes the constant-time Fq primitives of field_impl.h); the callers
  * in this slice handle public data only.
  *
  * Not part of the public API: only the native C files include it.
@@ -56,157 +56,6 @@ static const uint64_t TW_SIX_X2[2] = {0xf83e9682e87cfd46ULL, 0x6f4d8248eeb859fbU
 static const int8_t TW_X_WNAF[63] = {1, 0, 0, 0, -1, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, -7, 0, 0, 0, 7, 0, 0, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, -3, 0, 0, 0, -5, 0, 0, 0, 5, 0, 0, 0, 0, 3, 0, 0, 0, -3, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1};
 /* ---- end of generated block ---- */
 
-/* ------------------------------------------------------------ Fq fast paths
- * The tower spends nearly all its time in Fq multiplications and additions. On x86-64 with
- * BMI2/ADX (the default -march=native build on recent CPUs) these use mulx/adcx/adox and
- * explicit carry chains, which GCC does not derive from the portable __int128 loops of
- * field_impl.h; elsewhere they fall back to field_impl.h. Same contract: inputs and outputs
- * fully reduced (< p), constant time, outputs may alias inputs.
- */
-#if defined(__x86_64__) && defined(__ADX__) && defined(__BMI2__) && !defined(ZKV_NO_ASM)
-
-/* The final conditional subtraction is written with cmov in asm: from C, GCC vectorises the
- * mask-and-select across AVX registers, which more than doubles the latency. */
-#define TFQ_CSUB_P                                                                             \
-    "movq %[t0], %[d0]\n\t"                                                                    \
-    "subq 0(%[p]), %[d0]\n\t"                                                                  \
-    "movq %[t1], %[d1]\n\t"                                                                    \
-    "sbbq 8(%[p]), %[d1]\n\t"                                                                  \
-    "movq %[t2], %[d2]\n\t"                                                                    \
-    "sbbq 16(%[p]), %[d2]\n\t"                                                                 \
-    "movq %[t3], %[d3]\n\t"                                                                    \
-    "sbbq 24(%[p]), %[d3]\n\t"                                                                 \
-    "cmovcq %[t0], %[d0]\n\t"                                                                  \
-    "cmovcq %[t1], %[d1]\n\t"                                                                  \
-    "cmovcq %[t2], %[d2]\n\t"                                                                  \
-    "cmovcq %[t3], %[d3]\n\t"
-
-static inline void tfq_add(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) {
-    uint64_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], d0, d1, d2, d3;
-    /* a + b < 2p < 2^255: no carry out of the top limb */
-    __asm__("addq 0(%[b]), %[t0]\n\t"
-            "adcq 8(%[b]), %[t1]\n\t"
-            "adcq 16(%[b]), %[t2]\n\t"
-            "adcq 24(%[b]), %[t3]\n\t" TFQ_CSUB_P
-            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [d0] "=&r"(d0),
-              [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
-            : [b] "r"(b->l), [p] "r"(FQ_MOD), "m"(*(const uint64_t(*)[4])b->l),
-              "m"(*(const uint64_t(*)[4])FQ_MOD)
-            : "cc");
-    o->l[0] = d0;
-    o->l[1] = d1;
-    o->l[2] = d2;
-    o->l[3] = d3;
-}
-
-static inline void tfq_sub(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) {
-    uint64_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], m, q0, q1, q2, q3;
-    /* a - b, then add p masked by the borrow */
-    __asm__("subq 0(%[b]), %[t0]\n\t"
-            "sbbq 8(%[b]), %[t1]\n\t"
-            "sbbq 16(%[b]), %[t2]\n\t"
-            "sbbq 24(%[b]), %[t3]\n\t"
-            "sbbq %[m], %[m]\n\t"
-            "movq 0(%[p]), %[q0]\n\t"
-            "movq 8(%[p]), %[q1]\n\t"
-            "movq 16(%[p]), %[q2]\n\t"
-            "movq 24(%[p]), %[q3]\n\t"
-            "andq %[m], %[q0]\n\t"
-            "andq %[m], %[q1]\n\t"
-            "andq %[m], %[q2]\n\t"
-            "andq %[m], %[q3]\n\t"
-            "addq %[q0], %[t0]\n\t"
-            "adcq %[q1], %[t1]\n\t"
-            "adcq %[q2], %[t2]\n\t"
-            "adcq %[q3], %[t3]\n\t"
-            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [m] "=&r"(m),
-              [q0] "=&r"(q0), [q1] "=&r"(q1), [q2] "=&r"(q2), [q3] "=&r"(q3)
-            : [b] "r"(b->l), [p] "r"(FQ_MOD), "m"(*(const uint64_t(*)[4])b->l),
-              "m"(*(const uint64_t(*)[4])FQ_MOD)
-            : "cc");
-    o->l[0] = t0;
-    o->l[1] = t1;
-    o->l[2] = t2;
-    o->l[3] = t3;
-}
-
-/*
- * CIOS Montgomery multiplication, one asm block per word of b: the products a*b_i and m*p
- * are accumulated with two independent carry chains (adox for low halves, adcx for high
- * halves). The no-carry variant applies since p < 2^254: the running value stays < 2p.
- */
-static inline void tfq_mul(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) {
-    uint64_t z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4, lo, hi;
-    const uint64_t inv = FQ_INV;
-    for (int i = 0; i < 4; i++) {
-        __asm__("xorl %%eax, %%eax\n\t"
-                "movq %[bi], %%rdx\n\t"
-                "mulx 0(%[a]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z0]\n\t"
-                "adcx %[hi], %[z1]\n\t"
-                "mulx 8(%[a]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z1]\n\t"
-                "adcx %[hi], %[z2]\n\t"
-                "mulx 16(%[a]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z2]\n\t"
-                "adcx %[hi], %[z3]\n\t"
-                "mulx 24(%[a]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z3]\n\t"
-                "movl $0, %k[z4]\n\t"
-                "adcx %[hi], %[z4]\n\t"
-                "adox %%rax, %[z4]\n\t"
-                /* m = z0 * (-1/p mod 2^64); z += m*p, which clears z0 */
-                "movq %[z0], %%rdx\n\t"
-                "imulq %[inv], %%rdx\n\t"
-                "xorl %%eax, %%eax\n\t"
-                "mulx 0(%[p]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z0]\n\t"
-                "adcx %[hi], %[z1]\n\t"
-                "mulx 8(%[p]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z1]\n\t"
-                "adcx %[hi], %[z2]\n\t"
-                "mulx 16(%[p]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z2]\n\t"
-                "adcx %[hi], %[z3]\n\t"
-                "mulx 24(%[p]), %[lo], %[hi]\n\t"
-                "adox %[lo], %[z3]\n\t"
-                "adcx %[hi], %[z4]\n\t"
-                "adox %%rax, %[z4]\n\t"
-                : [z0] "+&r"(z0), [z1] "+&r"(z1), [z2] "+&r"(z2), [z3] "+&r"(z3),
-                  [z4] "=&r"(z4), [lo] "=&r"(lo), [hi] "=&r"(hi)
-                : [bi] "rm"(b->l[i]), [a] "r"(a->l), [p] "r"(FQ_MOD), [inv] "rm"(inv),
-                  /* tell the compiler the asm reads a's limbs through the pointer */
-                  "m"(*(const uint64_t(*)[4])a->l)
-                : "rax", "rdx", "cc");
-        z0 = z1;
-        z1 = z2;
-        z2 = z3;
-        z3 = z4;
-    }
-    uint64_t d0, d1, d2, d3;
-    __asm__(TFQ_CSUB_P
-            : [d0] "=&r"(d0), [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
-            : [t0] "r"(z0), [t1] "r"(z1), [t2] "r"(z2), [t3] "r"(z3), [p] "r"(FQ_MOD),
-              "m"(*(const uint64_t(*)[4])FQ_MOD)
-            : "cc");
-    o->l[0] = d0;
-    o->l[1] = d1;
-    o->l[2] = d2;
-    o->l[3] = d3;
-}
-#else
-static inline void tfq_add(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { fq_add(o, a, b); }
-static inline void tfq_sub(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { fq_sub(o, a, b); }
-static inline void tfq_mul(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { fq_mul(o, a, b); }
-#endif
-
-static inline void tfq_sqr(zkv_fq *o, const zkv_fq *a) { tfq_mul(o, a, a); }
-static inline void tfq_dbl(zkv_fq *o, const zkv_fq *a) { tfq_add(o, a, a); }
-static inline void tfq_neg(zkv_fq *o, const zkv_fq *a) {
-    static const zkv_fq zero = {{0, 0, 0, 0}};
-    tfq_sub(o, &zero, a);
-}
-
 /* ------------------------------------------------------------ Fq2 */
 static inline void fq2_set_zero(zkv_fq2 *o) { memset(o, 0, sizeof *o); }
 static inline void fq2_set_one(zkv_fq2 *o) { fq_set_one(&o->c0); fq_set_zero(&o->c1); }
@@ -215,46 +64,46 @@ static inline int fq2_equal(const zkv_fq2 *a, const zkv_fq2 *b) {
     return fq_equal(&a->c0, &b->c0) & fq_equal(&a->c1, &b->c1);
 }
 static inline void fq2_add(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq2 *b) {
-    tfq_add(&o->c0, &a->c0, &b->c0);
-    tfq_add(&o->c1, &a->c1, &b->c1);
+    fq_add(&o->c0, &a->c0, &b->c0);
+    fq_add(&o->c1, &a->c1, &b->c1);
 }
 static inline void fq2_sub(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq2 *b) {
-    tfq_sub(&o->c0, &a->c0, &b->c0);
-    tfq_sub(&o->c1, &a->c1, &b->c1);
+    fq_sub(&o->c0, &a->c0, &b->c0);
+    fq_sub(&o->c1, &a->c1, &b->c1);
 }
 static inline void fq2_dbl(zkv_fq2 *o, const zkv_fq2 *a) {
-    tfq_dbl(&o->c0, &a->c0);
-    tfq_dbl(&o->c1, &a->c1);
+    fq_dbl(&o->c0, &a->c0);
+    fq_dbl(&o->c1, &a->c1);
 }
 static inline void fq2_neg(zkv_fq2 *o, const zkv_fq2 *a) {
-    tfq_neg(&o->c0, &a->c0);
-    tfq_neg(&o->c1, &a->c1);
+    fq_neg(&o->c0, &a->c0);
+    fq_neg(&o->c1, &a->c1);
 }
 /* The Frobenius of Fq2: (c0 + c1 u)^p = c0 - c1 u. */
 static inline void fq2_conj(zkv_fq2 *o, const zkv_fq2 *a) {
     o->c0 = a->c0;
-    tfq_neg(&o->c1, &a->c1);
+    fq_neg(&o->c1, &a->c1);
 }
 /* Karatsuba: 3 multiplications instead of 4. */
 static inline void fq2_mul(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq2 *b) {
     zkv_fq t0, t1, sa, sb;
-    tfq_mul(&t0, &a->c0, &b->c0);
-    tfq_mul(&t1, &a->c1, &b->c1);
-    tfq_add(&sa, &a->c0, &a->c1);
-    tfq_add(&sb, &b->c0, &b->c1);
-    tfq_mul(&sa, &sa, &sb);
-    tfq_sub(&o->c0, &t0, &t1);
-    tfq_sub(&sa, &sa, &t0);
-    tfq_sub(&o->c1, &sa, &t1);
+    fq_mul(&t0, &a->c0, &b->c0);
+    fq_mul(&t1, &a->c1, &b->c1);
+    fq_add(&sa, &a->c0, &a->c1);
+    fq_add(&sb, &b->c0, &b->c1);
+    fq_mul(&sa, &sa, &sb);
+    fq_sub(&o->c0, &t0, &t1);
+    fq_sub(&sa, &sa, &t0);
+    fq_sub(&o->c1, &sa, &t1);
 }
 /* Complex squaring: (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u. */
 static inline void fq2_sqr(zkv_fq2 *o, const zkv_fq2 *a) {
     zkv_fq s, d, m;
-    tfq_add(&s, &a->c0, &a->c1);
-    tfq_sub(&d, &a->c0, &a->c1);
-    tfq_mul(&m, &a->c0, &a->c1);
-    tfq_mul(&o->c0, &s, &d);
-    tfq_dbl(&o->c1, &m);
+    fq_add(&s, &a->c0, &a->c1);
+    fq_sub(&d, &a->c0, &a->c1);
+    fq_mul(&m, &a->c0, &a->c1);
+    fq_mul(&o->c0, &s, &d);
+    fq_dbl(&o->c1, &m);
 }
 /* a/2, without branching: add p when a is odd (a + p < 2^255, so no carry out). */
 static inline void fq_half(zkv_fq *o, const zkv_fq *a) {
@@ -272,22 +121,22 @@ static inline void fq2_half(zkv_fq2 *o, const zkv_fq2 *a) {
     fq_half(&o->c1, &a->c1);
 }
 static inline void fq2_mul_fq(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq *b) {
-    tfq_mul(&o->c0, &a->c0, b);
-    tfq_mul(&o->c1, &a->c1, b);
+    fq_mul(&o->c0, &a->c0, b);
+    fq_mul(&o->c1, &a->c1, b);
 }
 /* Multiplication by xi = 9 + u: (9 a0 - a1) + (a0 + 9 a1) u, with additions only. */
 static inline void fq2_mul_xi(zkv_fq2 *o, const zkv_fq2 *a) {
     zkv_fq t0, t1;
-    tfq_dbl(&t0, &a->c0);
-    tfq_dbl(&t0, &t0);
-    tfq_dbl(&t0, &t0);
-    tfq_add(&t0, &t0, &a->c0);
-    tfq_dbl(&t1, &a->c1);
-    tfq_dbl(&t1, &t1);
-    tfq_dbl(&t1, &t1);
-    tfq_add(&t1, &t1, &a->c1);
-    tfq_sub(&t0, &t0, &a->c1);
-    tfq_add(&o->c1, &t1, &a->c0);
+    fq_dbl(&t0, &a->c0);
+    fq_dbl(&t0, &t0);
+    fq_dbl(&t0, &t0);
+    fq_add(&t0, &t0, &a->c0);
+    fq_dbl(&t1, &a->c1);
+    fq_dbl(&t1, &t1);
+    fq_dbl(&t1, &t1);
+    fq_add(&t1, &t1, &a->c1);
+    fq_sub(&t0, &t0, &a->c1);
+    fq_add(&o->c1, &t1, &a->c0);
     o->c0 = t0;
 }
 void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a); /* 1/0 = 0 */
