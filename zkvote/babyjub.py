@@ -27,13 +27,13 @@ from collections.abc import Sequence
 
 from zkvote.backend import impl
 from zkvote.errors import (
-    FieldRangeError,
     InvalidArgument,
     InvalidEncoding,
     InvalidPoint,
     NotInSubgroup,
 )
 from zkvote.field import FR_MODULUS
+from zkvote.validate import check_bytes, check_int, check_range
 
 A = 168700
 D = 168696
@@ -53,34 +53,12 @@ _GROUP_ORDER = COFACTOR * ORDER
 _SCALAR_LIMIT = 1 << 256
 
 
-def _check_int(v: object, what: str) -> int:
-    # bool is an int subclass; a bool coordinate or scalar is nearly always a bug
-    if not isinstance(v, int) or isinstance(v, bool):
-        raise InvalidEncoding(f"{what} must be an int, not {type(v).__name__}")
-    return v
-
-
 def _check_coordinate(v: object, what: str) -> int:
-    v = _check_int(v, what)
-    if not 0 <= v < FR_MODULUS:
-        raise FieldRangeError(f"{what} must satisfy 0 <= {what} < r")
-    return v
+    return check_range(v, FR_MODULUS, what, "r")
 
 
 def _check_secret_scalar(k: object) -> int:
-    k = _check_int(k, "scalar")
-    if not 0 <= k < _SCALAR_LIMIT:
-        raise FieldRangeError("a secret scalar must satisfy 0 <= k < 2^256")
-    return k
-
-
-def _check_bytes(b: object, length: int, what: str) -> bytes:
-    if not isinstance(b, bytes | bytearray | memoryview):
-        raise InvalidEncoding(f"{what} must be bytes, not {type(b).__name__}")
-    b = bytes(b)
-    if len(b) != length:
-        raise InvalidEncoding(f"{what} must be {length} bytes, not {len(b)}")
-    return b
+    return check_range(k, _SCALAR_LIMIT, "secret scalar", "2^256")
 
 
 class Point:
@@ -144,7 +122,7 @@ class Point:
         with x = 0, a second encoding of the same point), FieldRangeError (y >= r),
         InvalidPoint (no curve point has this y), NotInSubgroup (unless ``subgroup=False``).
         """
-        xy = impl("babyjub").unpack(_check_bytes(data, 32, "packed point"))
+        xy = impl("babyjub").unpack(check_bytes(data, 32, "packed point"))
         if subgroup and not impl("babyjub").is_in_subgroup(xy):
             raise NotInSubgroup("BabyJubJub point outside the prime-order subgroup")
         return cls._trusted(xy)
@@ -153,7 +131,7 @@ class Point:
     def from_bytes(cls, data: bytes, *, subgroup: bool = True) -> Point:
         """Inverse of :meth:`to_bytes` (64 bytes: x || y little-endian), validated as
         :meth:`from_affine` (InvalidEncoding for a wrong length or type)."""
-        data = _check_bytes(data, 64, "point encoding")
+        data = check_bytes(data, 64, "point encoding")
         x = int.from_bytes(data[:32], "little")
         y = int.from_bytes(data[32:], "little")
         return cls.from_affine(x, y, subgroup=subgroup)
@@ -217,7 +195,7 @@ class Point:
         Any int is accepted and reduced mod 8*ORDER (correct for every curve point; for
         subgroup points it equals k mod ORDER). InvalidEncoding if k is not an int.
         """
-        k = _check_int(k, "scalar") % _GROUP_ORDER
+        k = check_int(k, "scalar") % _GROUP_ORDER
         return Point._trusted(impl("babyjub").mul_vartime(self.to_affine(), k))
 
     def mul_secret(self, k: int) -> Point:
@@ -248,7 +226,7 @@ class Point:
         for p in points:
             if not isinstance(p, Point):
                 raise InvalidEncoding(f"msm: expected Point, not {type(p).__name__}")
-        ks = [_check_int(k, "scalar") % _GROUP_ORDER for k in scalars]
+        ks = [check_int(k, "scalar") % _GROUP_ORDER for k in scalars]
         return Point._trusted(impl("babyjub").msm([p.to_affine() for p in points], ks))
 
     # ------------------------------------------------------------ value semantics

@@ -26,7 +26,9 @@ def version() -> None:
 
 
 @app.command()
-def selfcheck(as_json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+def selfcheck(
+    as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+) -> None:
     """Check the arithmetic core (known vectors, native = reference) and time its key operations."""
     from zkvote import selfcheck as sc
 

@@ -19,17 +19,12 @@ import threading
 from zkvote import backend
 from zkvote.babyjub import Point
 from zkvote.errors import InvalidArgument, InvalidEncoding, NotInSubgroup
+from zkvote.validate import check_int
 
 #: Default table size: 4 MiB, m < 2^32 in a few milliseconds.
 DEFAULT_BABY_BITS = 18
 _MAX_GIANT_STEPS = 1 << 24
 _BOUND_LIMIT = 1 << 64  # the C core takes the bound as uint64
-
-
-def _check_int(v: object, what: str) -> int:
-    if not isinstance(v, int) or isinstance(v, bool):
-        raise InvalidEncoding(f"{what} must be an int, not {type(v).__name__}")
-    return v
 
 
 def _check_point(p: object, what: str) -> Point:
@@ -49,7 +44,7 @@ class BSGSTable:
 
     def __init__(self, base: Point | None = None, baby_bits: int = DEFAULT_BABY_BITS) -> None:
         base = Point.base8() if base is None else _check_point(base, "base")
-        baby_bits = _check_int(baby_bits, "baby_bits")
+        baby_bits = check_int(baby_bits, "baby_bits")
         if not 1 <= baby_bits <= 30:
             raise InvalidArgument("baby_bits must be in 1..30")
         if base.is_identity():
@@ -75,7 +70,7 @@ class BSGSTable:
         InvalidArgument (bound < 1 or bound > :attr:`max_bound`).
         """
         h = _check_point(h, "h")
-        bound = _check_int(bound, "bound")
+        bound = check_int(bound, "bound")
         if not 1 <= bound <= self.max_bound:
             raise InvalidArgument(f"bound must be in 1..{self.max_bound} for this table")
         return self._slice.solve(self._table, h.to_affine(), bound)

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from zkvote.backend import impl
 from zkvote.blake512 import blake512
 from zkvote.errors import (
-    FieldRangeError,
     InvalidEncoding,
     InvalidPoint,
     NotInSubgroup,
 )
 from zkvote.field import FR_MODULUS, to_fr
 from zkvote.poseidon import poseidon
+from zkvote.validate import check_range
 
 SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041
 BASE8 = (
@@ -69,11 +69,7 @@ class Signature:
 
 
 def _check_s(s: object) -> int:
-    if not isinstance(s, int) or isinstance(s, bool):
-        raise InvalidEncoding(f"signature S must be an int, not {type(s).__name__}")
-    if not 0 <= s < SUBGROUP_ORDER:
-        raise FieldRangeError("signature S must be below the subgroup order l")
-    return s
+    return check_range(s, SUBGROUP_ORDER, "signature S", "the subgroup order l")
 
 
 def check_point(p: object, what: str = "point") -> Point:

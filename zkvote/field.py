@@ -11,25 +11,12 @@ from typing import Literal
 
 from zkvote.backend import impl
 from zkvote.errors import FieldRangeError, InvalidEncoding
+from zkvote.validate import check_bytes, check_range
 
 FQ_MODULUS = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 FR_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
 ByteOrder = Literal["little", "big"]
-
-
-def _check_int(x: object, what: str) -> int:
-    # bool is an int subclass; True as a field element is nearly always a mistake
-    if not isinstance(x, int) or isinstance(x, bool):
-        raise InvalidEncoding(f"{what} must be an int, not {type(x).__name__}")
-    return x
-
-
-def _check_range(x: object, modulus: int, what: str) -> int:
-    x = _check_int(x, what)
-    if not 0 <= x < modulus:
-        raise FieldRangeError(f"{what} must satisfy 0 <= x < modulus")
-    return x
 
 
 def to_fr(x: object) -> int:
@@ -38,20 +25,16 @@ def to_fr(x: object) -> int:
     Raises InvalidEncoding if ``x`` is not an int (or is a bool), FieldRangeError if it is
     negative or >= FR_MODULUS.
     """
-    return _check_range(x, FR_MODULUS, "Fr element")
+    return check_range(x, FR_MODULUS, "Fr element")
 
 
 def to_fq(x: object) -> int:
     """Return ``x`` if it is a canonical Fq element (same errors as :func:`to_fr`)."""
-    return _check_range(x, FQ_MODULUS, "Fq element")
+    return check_range(x, FQ_MODULUS, "Fq element")
 
 
 def _from_bytes(data: object, byteorder: str, modulus: int, what: str) -> int:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise InvalidEncoding(f"{what} encoding must be bytes, not {type(data).__name__}")
-    data = bytes(data)
-    if len(data) != 32:
-        raise InvalidEncoding(f"{what} encoding must be 32 bytes, not {len(data)}")
+    data = check_bytes(data, 32, f"{what} encoding")
     if byteorder not in ("little", "big"):
         raise InvalidEncoding(f"byteorder must be 'little' or 'big', not {byteorder!r}")
     x = int.from_bytes(data, byteorder)
@@ -77,9 +60,7 @@ def fq_from_bytes(data: bytes, byteorder: ByteOrder = "little") -> int:
 def fr_from_bytes_reduce(data: bytes) -> int:
     """Reduce any 32-byte little-endian integer mod r (for hashing to a scalar, where every
     byte string must map somewhere). Raises InvalidEncoding for a wrong type or length."""
-    if not isinstance(data, bytes | bytearray | memoryview) or len(data) != 32:
-        raise InvalidEncoding("fr_from_bytes_reduce needs exactly 32 bytes")
-    return impl("fields").fr_from_bytes_reduce(bytes(data))
+    return impl("fields").fr_from_bytes_reduce(check_bytes(data, 32, "fr_from_bytes_reduce input"))
 
 
 def fr_to_bytes(x: int, byteorder: ByteOrder = "little") -> bytes:
@@ -115,13 +96,13 @@ def fq_sqrt(x: int) -> int:
 def fr_pow(x: int, e: int) -> int:
     """x^e in Fr for an exponent 0 <= e < 2^256 (0^0 = 1). Raises FieldRangeError for an
     exponent out of range, InvalidEncoding for a non-int."""
-    e = _check_range(e, 1 << 256, "exponent")
+    e = check_range(e, 1 << 256, "exponent", "2^256")
     return impl("fields").fr_pow(to_fr(x), e)
 
 
 def fq_pow(x: int, e: int) -> int:
     """x^e in Fq for an exponent 0 <= e < 2^256 (errors as :func:`fr_pow`)."""
-    e = _check_range(e, 1 << 256, "exponent")
+    e = check_range(e, 1 << 256, "exponent", "2^256")
     return impl("fields").fq_pow(to_fq(x), e)
 
 

@@ -16,14 +16,13 @@ from collections.abc import Iterable, Sequence
 from zkvote.backend import current, impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidPoint
 from zkvote.field import FQ_MODULUS, FR_MODULUS, to_fq
+from zkvote.validate import check_int
 
 _G1_B = 3
 
 
 def _scalar(k: object) -> int:
-    if not isinstance(k, int) or isinstance(k, bool):
-        raise InvalidEncoding(f"scalar must be an int, not {type(k).__name__}")
-    return k % FR_MODULUS
+    return check_int(k, "scalar") % FR_MODULUS
 
 
 class G1:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from zkvote.backend import current, impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import FR_MODULUS, to_fq
+from zkvote.validate import check_int
 
 Fq2 = tuple[int, int]
 Affine = tuple[Fq2, Fq2]
@@ -34,9 +35,7 @@ _GENERATOR: Affine = (
 
 
 def _scalar(k: object) -> int:
-    if not isinstance(k, int) or isinstance(k, bool):
-        raise InvalidEncoding(f"scalar must be an int, not {type(k).__name__}")
-    return k % FR_MODULUS
+    return check_int(k, "scalar") % FR_MODULUS
 
 
 def _fq2(value: object, name: str) -> Fq2:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from zkvote.backend import current, impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import to_fr
+from zkvote.validate import check_int
 
 MAX_LOG_N = 28
 
@@ -39,8 +40,7 @@ def root_of_unity(log_n: int) -> int:
 
     Raises InvalidArgument unless 0 <= log_n <= 28, InvalidEncoding for a non-int.
     """
-    if not isinstance(log_n, int) or isinstance(log_n, bool):
-        raise InvalidEncoding(f"log_n must be an int, not {type(log_n).__name__}")
+    check_int(log_n, "log_n")
     if not 0 <= log_n <= MAX_LOG_N:
         raise InvalidArgument(f"log_n must be in 0..{MAX_LOG_N}, not {log_n}")
     return impl("ntt").root_of_unity(log_n)

@@ -1,0 +1,43 @@
+"""Type, size and range checks for values crossing an API boundary.
+
+The bottom layer: every domain module uses these so that a bad value raises the same
+specific error with the same wording wherever it enters.
+"""
+
+from zkvote.errors import FieldRangeError, InvalidEncoding
+
+
+def check_int(value: object, what: str) -> int:
+    """Return ``value`` if it is an int; InvalidEncoding otherwise.
+
+    ``bool`` is refused although it subclasses int: True as a scalar or coordinate is nearly
+    always a bug.
+    """
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidEncoding(f"{what} must be an int, not {type(value).__name__}")
+    return value
+
+
+def check_range(value: object, limit: int, what: str, limit_name: str = "the modulus") -> int:
+    """Return ``value`` if it is an int with 0 <= value < limit.
+
+    InvalidEncoding for a non-int, FieldRangeError when out of range (no silent reduction: two
+    representations of one value would make encodings malleable).
+    """
+    value = check_int(value, what)
+    if not 0 <= value < limit:
+        raise FieldRangeError(f"{what} must satisfy 0 <= value < {limit_name}")
+    return value
+
+
+def check_bytes(value: object, length: int, what: str) -> bytes:
+    """Return ``value`` as bytes if it is bytes-like of exactly ``length`` bytes.
+
+    InvalidEncoding for another type or length.
+    """
+    if not isinstance(value, bytes | bytearray | memoryview):
+        raise InvalidEncoding(f"{what} must be bytes, not {type(value).__name__}")
+    value = bytes(value)
+    if len(value) != length:
+        raise InvalidEncoding(f"{what} must be {length} bytes, not {len(value)}")
+    return value
