@@ -19,23 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zkvote.backend import impl
+from zkvote import babyjub
 from zkvote.blake512 import blake512
-from zkvote.errors import (
-    InvalidEncoding,
-    InvalidPoint,
-    NotInSubgroup,
-)
+from zkvote.errors import InvalidEncoding, InvalidPoint
 from zkvote.field import FR_MODULUS, to_fr
 from zkvote.poseidon import poseidon
-from zkvote.validate import check_range
+from zkvote.validate import check_bytes, check_range
 
-SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041
-BASE8 = (
-    5299619240641551281634865583518297030282874472190772894086521144482721001553,
-    16950150798460657717958625567821834550301663161624707787222815936182638968203,
-)
-IDENTITY = (0, 1)
+SUBGROUP_ORDER = babyjub.ORDER
+BASE8 = babyjub.BASE8
 
 Point = tuple[int, int]
 
@@ -53,19 +45,16 @@ class Signature:
 
     def pack(self) -> bytes:
         """zk-kit's packSignature: packed R8 (32 bytes LE) || S (32 bytes LE)."""
-        check_point(self.R8, "signature R8")
-        _check_s(self.S)
-        return impl("babyjub").pack(self.R8) + self.S.to_bytes(32, "little")
+        r8 = _subgroup_point(self.R8, "signature R8")
+        return r8.pack() + _check_s(self.S).to_bytes(32, "little")
 
     @classmethod
     def unpack(cls, data: bytes) -> Signature:
         """Inverse of :meth:`pack`. Raises InvalidEncoding (length, bad R8 encoding),
         FieldRangeError (S >= l), InvalidPoint / NotInSubgroup (bad R8)."""
-        if not isinstance(data, bytes | bytearray) or len(data) != 64:
-            raise InvalidEncoding("a packed signature is 64 bytes")
-        r8 = impl("babyjub").unpack(bytes(data[:32]))
-        check_point(r8, "signature R8")
-        return cls(r8, _check_s(int.from_bytes(data[32:], "little")))
+        data = check_bytes(data, 64, "a packed signature")
+        r8 = babyjub.Point.unpack(data[:32])
+        return cls(r8.to_affine(), _check_s(int.from_bytes(data[32:], "little")))
 
 
 def _check_s(s: object) -> int:
@@ -78,15 +67,13 @@ def check_point(p: object, what: str = "point") -> Point:
     Raises InvalidEncoding (not a pair of ints), FieldRangeError (coordinate >= r),
     InvalidPoint (off the curve), NotInSubgroup (on the curve, outside the subgroup).
     """
+    return _subgroup_point(p, what).to_affine()
+
+
+def _subgroup_point(p: object, what: str) -> babyjub.Point:
     if not isinstance(p, tuple | list) or len(p) != 2:
         raise InvalidEncoding(f"{what} must be an (x, y) pair")
-    x, y = (to_fr(c) for c in p)
-    bjj = impl("babyjub")
-    if not bjj.is_on_curve((x, y)):
-        raise InvalidPoint(f"{what} is not on BabyJubJub")
-    if not bjj.is_in_subgroup((x, y)):
-        raise NotInSubgroup(f"{what} is not in BabyJubJub's prime-order subgroup")
-    return (x, y)
+    return babyjub.Point.from_affine(*p)
 
 
 def _check_private_key(private_key: object) -> bytes:
@@ -112,7 +99,7 @@ def derive_secret_scalar(private_key: bytes | str) -> int:
 
 def derive_public_key(private_key: bytes | str) -> Point:
     """A = secret_scalar * Base8 (constant-time fixed-base multiplication)."""
-    return impl("babyjub").mul_base8(derive_secret_scalar(private_key))
+    return babyjub.Point.mul_base8(derive_secret_scalar(private_key)).to_affine()
 
 
 def sign(private_key: bytes | str, message: int) -> Signature:
@@ -125,13 +112,12 @@ def sign(private_key: bytes | str, message: int) -> Signature:
     message = to_fr(message)
     h = blake512(key)
     s = _pruned(h)
-    bjj = impl("babyjub")
-    a = bjj.mul_base8(s >> 3)
+    a = babyjub.Point.mul_base8(s >> 3)
     r = int.from_bytes(blake512(h[32:64] + message.to_bytes(32, "little")), "little")
     r %= SUBGROUP_ORDER
-    r8 = bjj.mul_base8(r)
-    hm = poseidon([r8[0], r8[1], a[0], a[1], message])
-    return Signature(r8, (r + hm * s) % SUBGROUP_ORDER)
+    r8 = babyjub.Point.mul_base8(r)
+    hm = poseidon([r8.x, r8.y, a.x, a.y, message])
+    return Signature(r8.to_affine(), (r + hm * s) % SUBGROUP_ORDER)
 
 
 def verify(message: int, signature: Signature, public_key: Point) -> bool:
@@ -145,15 +131,12 @@ def verify(message: int, signature: Signature, public_key: Point) -> bool:
     if not isinstance(signature, Signature):
         raise InvalidEncoding(f"expected a Signature, not {type(signature).__name__}")
     s = _check_s(signature.S)
-    r8 = check_point(signature.R8, "signature R8")
-    a = check_point(public_key, "public key")
-    if a == IDENTITY:
+    r8 = _subgroup_point(signature.R8, "signature R8")
+    a = _subgroup_point(public_key, "public key")
+    if a.is_identity():
         raise InvalidPoint("the identity is not a valid public key")
-    hm = poseidon([r8[0], r8[1], a[0], a[1], message])
-    bjj = impl("babyjub")
-    left = bjj.mul_vartime(BASE8, s)
-    right = bjj.add(r8, bjj.mul_vartime(a, (8 * hm) % SUBGROUP_ORDER))
-    return bjj.equal(left, right)
+    hm = poseidon([r8.x, r8.y, a.x, a.y, message])
+    return babyjub.Point.base8().mul(s) == r8 + a.mul(8 * hm)
 
 
 __all__ = ["BASE8", "FR_MODULUS", "SUBGROUP_ORDER", "Signature", "check_point",
