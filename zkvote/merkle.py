@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput, ZkvoteError
 from zkvote.field import FR_MODULUS, to_fr
@@ -237,8 +238,15 @@ class LeanIMT:
             raise InvalidArgument("there are no leaves to add")
         if self.size + len(leaves) > MAX_SIZE:
             raise InvalidArgument(f"the tree would exceed {MAX_SIZE} leaves")
-        packed = b"".join(_enc(self._check_member(x)) for x in leaves)
-        self._append_packed(packed)
+        self._append_packed(self._pack_members(leaves))
+
+    @classmethod
+    def _pack_members(cls, leaves: Sequence[int]) -> bytes:
+        # Plain ints are range-checked with C-speed min/max (a million leaves in a fraction of a
+        # second); anything else takes the per-value check, which raises the specific error.
+        if set(map(type, leaves)) == {int} and min(leaves) > 0 and max(leaves) < FR_MODULUS:
+            return b"".join(map(int.to_bytes, leaves, repeat(_W), repeat("little")))
+        return b"".join(_enc(cls._check_member(x)) for x in leaves)
 
     def _append_packed(self, packed: bytes) -> None:
         changed = self.size  # first index that changes at the current level

@@ -62,3 +62,28 @@ def test_native_context_rejects_non_canonical_constants_and_singular_matrices():
     zero_mds = bytes(32 * 9)
     assert lib.zkv_poseidon_ctx_init(ctx, 3, 8, 57, bytes(32 * 65 * 3), zero_mds) == \
         lib.ZKV_BAD_ARGUMENT
+
+
+@pytest.mark.parametrize("bad_at", [0, 5, 7, 8, 12, 17])
+def test_native_batch_writes_hashes_before_a_non_canonical_pair_only(bad_at):
+    # zkv.h: on ZKV_NOT_CANONICAL earlier outputs are written and later ones are not, whichever
+    # path (8-lane, 4-lane, single) the bad pair falls in
+    pairs = [(k + 1, 2 * k + 3) for k in range(20)]
+    packed = bytearray(b"".join(a.to_bytes(32, "little") + b.to_bytes(32, "little")
+                                for a, b in pairs))
+    packed[64 * bad_at + 32:64 * bad_at + 64] = FR_MODULUS.to_bytes(32, "little")
+    out = ffi.new("uint8_t[]", 32 * len(pairs))
+    rc = lib.zkv_poseidon_hash_many(out, native_slice._context(3), bytes(packed), 2, len(pairs))
+    assert rc == lib.ZKV_NOT_CANONICAL
+    got = bytes(ffi.buffer(out))
+    for k, (a, b) in enumerate(pairs):
+        digest = int.from_bytes(got[32 * k:32 * k + 32], "little")
+        assert (digest == poseidon([a, b])) == (k < bad_at)
+
+
+def test_threaded_batch_with_a_non_canonical_element_is_rejected(monkeypatch):
+    monkeypatch.setattr(native_slice, "PARALLEL_MIN", 8)
+    packed = bytearray(bytes(64 * 50))
+    packed[64 * 45:64 * 45 + 32] = FR_MODULUS.to_bytes(32, "little")  # in the last chunk
+    with pytest.raises(FieldRangeError):
+        native_slice.hash_pairs_packed(bytes(packed))

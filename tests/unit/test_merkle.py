@@ -110,3 +110,21 @@ def test_export_import_round_trip_keeps_everything():
     copy.insert(99)
     tree.insert(99)
     assert copy.root == tree.root
+
+
+def test_bulk_insert_checks_members_like_single_inserts():
+    # the fast path (plain ints) and the per-value path must agree on what they accept
+    from zkvote.errors import FieldRangeError, InvalidEncoding
+    from zkvote.field import FR_MODULUS
+
+    for bad, exc in [([1, 0], InvalidArgument), ([1, FR_MODULUS], FieldRangeError),
+                     ([1, -1], FieldRangeError), ([1, True], InvalidEncoding)]:
+        tree = LeanIMT([5])
+        with pytest.raises(exc):
+            tree.insert_many(bad)
+        assert tree.size == 1
+    big = LeanIMT([FR_MODULUS - 1, 1, 2])
+    small = LeanIMT()
+    for x in (FR_MODULUS - 1, 1, 2):
+        small.insert(x)
+    assert big.root == small.root
