@@ -1,0 +1,145 @@
+"""Groth16 end to end with the insecure setup: valid proofs verify, any change to the proof,
+the public inputs or the key makes verification fail, and batches agree with single checks."""
+
+import random
+
+import pytest
+
+from zkvote.backend import use_backend
+from zkvote.field import FR_MODULUS as R
+from zkvote.g1 import G1
+from zkvote.g2 import G2
+from zkvote.snark.keys import Proof, prepare_verifying_key
+from zkvote.snark.prover import prove
+from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
+from zkvote.snark.setup import domain_log_size, insecure_single_party_setup
+from zkvote.snark.verifier import batch_verify, find_invalid, verify
+
+# out = k * (x^3 + x + 5); wires: 0 one, 1 out (public output), 2 k (public input),
+# 3 x (private input), 4 x^2, 5 x^3.
+CUBIC = R1CS(
+    n_wires=6, n_pub_out=1, n_pub_in=1, n_prv_in=1, n_labels=6,
+    constraints=[
+        ({3: 1}, {3: 1}, {4: 1}),
+        ({4: 1}, {3: 1}, {5: 1}),
+        ({0: 5, 3: 1, 5: 1}, {2: 1}, {1: 1}),
+    ],
+)
+
+
+def cubic_witness(x: int, k: int) -> list[int]:
+    return [1, k * (x**3 + x + 5) % R, k, x, x * x % R, pow(x, 3, R)]
+
+
+@pytest.fixture(scope="module")
+def pk():
+    return insecure_single_party_setup(CUBIC, rng=random.Random(1))
+
+
+@pytest.fixture(scope="module")
+def pvk(pk):
+    return prepare_verifying_key(pk.vk)
+
+
+@pytest.fixture(scope="module")
+def proofs(pk):
+    rng = random.Random(2)
+    out = []
+    for x, k in ((3, 7), (10, 2), (R - 1, 5), (0, 0)):
+        w = cubic_witness(x, k)
+        out.append((w[1:3], prove(pk, CUBIC, w, rng=rng)))
+    return out
+
+
+def test_valid_proofs_verify_with_plain_and_prepared_keys(pk, pvk, proofs):
+    for public, proof in proofs:
+        assert verify(pvk, public, proof)
+    assert verify(pk.vk, *proofs[0])
+
+
+def test_changed_public_input_is_rejected(pvk, proofs):
+    (out, k), proof = proofs[0]
+    assert not verify(pvk, [out, k + 1], proof)
+    assert not verify(pvk, [(out + 1) % R, k], proof)
+
+
+@pytest.mark.parametrize("part", ["a_g1", "b_g2", "c_g1"])
+def test_changed_proof_element_is_rejected(pvk, proofs, part):
+    public, proof = proofs[0]
+    delta = G2.generator() if part == "b_g2" else G1.generator()
+    changed = Proof(**{**proof.__dict__, part: getattr(proof, part) + delta})
+    assert not verify(pvk, public, changed)
+
+
+def test_proof_for_other_inputs_is_rejected(pvk, proofs):
+    assert not verify(pvk, proofs[0][0], proofs[1][1])
+    assert not verify(pvk, proofs[1][0], proofs[0][1])
+
+
+def test_proof_under_another_key_is_rejected(proofs):
+    other = insecure_single_party_setup(CUBIC, rng=random.Random(99))
+    public, proof = proofs[0]
+    assert not verify(other.vk, public, proof)
+
+
+def test_proofs_are_randomised(pk):
+    w = cubic_witness(3, 7)
+    first, second = prove(pk, CUBIC, w), prove(pk, CUBIC, w)
+    assert first != second
+
+
+def test_unsatisfied_witness_names_the_failing_constraint(pk):
+    w = cubic_witness(3, 7)
+    w[5] = (w[5] + 1) % R  # breaks x^2 * x = x^3 (index 1) first
+    with pytest.raises(UnsatisfiedConstraint) as info:
+        prove(pk, CUBIC, w)
+    assert info.value.index == 1
+
+
+def test_circuit_without_public_values_proves_and_verifies():
+    square = R1CS(n_wires=3, n_pub_out=0, n_pub_in=0, n_prv_in=1, n_labels=3,
+                  constraints=[({1: 1}, {1: 1}, {2: 1})])
+    pk = insecure_single_party_setup(square, rng=random.Random(3))
+    proof = prove(pk, square, [1, 9, 81])
+    assert verify(pk.vk, [], proof)
+    assert pk.vk.n_public == 0
+
+
+@pytest.mark.parametrize("n_constraints, n_public, log_n", [
+    (1, 0, 1), (2, 1, 2), (3, 0, 2), (3, 1, 3), (6, 1, 3), (7, 1, 4),
+])
+def test_domain_is_the_smallest_power_of_two_above_constraints_plus_public(
+        n_constraints, n_public, log_n):
+    r1cs = R1CS(n_wires=2 + n_public, n_pub_out=n_public, n_pub_in=0, n_prv_in=1,
+                n_labels=2 + n_public, constraints=[({0: 1}, {0: 1}, {0: 1})] * n_constraints)
+    assert domain_log_size(r1cs) == log_n
+
+
+def test_batch_of_valid_proofs_verifies(pvk, proofs):
+    assert batch_verify(pvk, proofs)
+    assert batch_verify(pvk, proofs[:1])
+    assert batch_verify(pvk, [])
+
+
+def test_batch_with_one_bad_proof_fails_and_find_invalid_names_it(pvk, proofs):
+    items = list(proofs) * 2
+    bad_public = [items[5][0][0], (items[5][0][1] + 1) % R]
+    items[5] = (bad_public, items[5][1])
+    assert not batch_verify(pvk, items)
+    assert find_invalid(pvk, items) == [5]
+    assert find_invalid(pvk, proofs) == []
+
+
+def test_batch_with_swapped_proofs_fails(pvk, proofs):
+    swapped = [(proofs[0][0], proofs[1][1]), (proofs[1][0], proofs[0][1])] + proofs[2:]
+    assert not batch_verify(pvk, swapped)
+    assert find_invalid(pvk, swapped) == [0, 1]
+
+
+@pytest.mark.slow
+def test_reference_backend_proves_and_verifies_the_same_way(pk, proofs):
+    with use_backend("reference"):
+        public, proof = proofs[0]
+        assert verify(pk.vk, public, proof)
+        fresh = prove(pk, CUBIC, cubic_witness(4, 9), rng=random.Random(4))
+    assert verify(pk.vk, cubic_witness(4, 9)[1:3], fresh)

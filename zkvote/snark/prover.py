@@ -1,0 +1,103 @@
+"""The Groth16 prover, computing exactly what snarkjs's ``groth16 prove`` computes.
+
+With a, b, c the evaluations of A·w, B·w, C·w on the domain of size n (one per constraint,
+then snarkjs's extra rows ``wire_i * 0 = 0`` for the public wires):
+
+- interpolate each (inverse NTT) and evaluate it on the odd 2n-th roots w_2n * w_n^i (coset
+  NTT with shift w_2n), where the vanishing polynomial x^n - 1 equals -2;
+- p_i = a_i b_i - c_i there; the MSM of p with ``h_query`` (Lagrange basis of the 2n domain
+  at the odd indices, divided by delta) is h(tau) Z(tau) / delta;
+- A = alpha + sum w_j A_j(tau) + r delta, B = beta + sum w_j B_j(tau) + s delta,
+  C = sum_private w_j L_j + h Z / delta + s A + r B_g1 - r s delta.
+
+The MSMs run in the backend (Pippenger in C); the sparse matrix-vector products run in
+Python (moving them to C is future work).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from zkvote.errors import InvalidArgument, InvalidEncoding
+from zkvote.field import FR_MODULUS
+from zkvote.ntt import FrVector, root_of_unity
+from zkvote.snark.keys import Proof, ProvingKey
+from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
+from zkvote.snark.setup import domain_log_size, qap_rows
+from zkvote.validate import check_range
+
+R = FR_MODULUS
+
+
+def _evaluate(lc: dict, witness: list[int]) -> int:
+    return sum(coeff * witness[wire] for wire, coeff in lc.items()) % R
+
+
+def _row_values(r1cs: R1CS, witness: list[int], n: int) -> tuple[list, list, list]:
+    a, b, c = [0] * n, [0] * n, [0] * n
+    for i, (lc_a, lc_b, lc_c) in enumerate(qap_rows(r1cs)):
+        a[i], b[i] = _evaluate(lc_a, witness), _evaluate(lc_b, witness)
+        c[i] = _evaluate(lc_c, witness)
+        if a[i] * b[i] % R != c[i]:
+            raise UnsatisfiedConstraint(i, f"constraint {i} is not satisfied")
+    return a, b, c
+
+
+def _on_odd_roots(values: list[int], shift: int) -> list[int]:
+    # Evaluations on <w_n> -> coefficients -> evaluations on w_2n * <w_n>.
+    return FrVector.from_ints(values).ntt(inverse=True).coset_ntt(shift).to_ints()
+
+
+def _check_inputs(pk: object, r1cs: object, witness: object) -> None:
+    if not isinstance(pk, ProvingKey):
+        raise InvalidEncoding(f"expected a ProvingKey, not {type(pk).__name__}")
+    if not isinstance(r1cs, R1CS):
+        raise InvalidEncoding(f"expected an R1CS, not {type(r1cs).__name__}")
+    if (pk.n_wires, pk.vk.n_public) != (r1cs.n_wires, r1cs.n_public):
+        raise InvalidArgument("the proving key was made for another circuit (wire counts differ)")
+    if pk.domain_size != 1 << domain_log_size(r1cs):
+        raise InvalidArgument("the proving key was made for another circuit (domain differs)")
+    # Types, ranges, length and witness[0] == 1 (the constraints are checked while proving).
+    if not isinstance(witness, list | tuple) or len(witness) != r1cs.n_wires:
+        raise InvalidEncoding(f"the witness must be a list of {r1cs.n_wires} ints")
+    for value in witness:
+        check_range(value, R, "a witness value")
+    if witness[0] != 1:
+        raise InvalidEncoding("witness[0] (the constant wire) must be 1")
+
+
+def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int], *, rng: object = None) -> Proof:
+    """A Groth16 proof that ``witness`` satisfies ``r1cs``, under ``pk``.
+
+    ``rng`` (an object with ``randrange``; default the OS CSPRNG) draws the blinding r, s;
+    it must be unpredictable for the proof to be zero-knowledge. Raises InvalidEncoding /
+    FieldRangeError for a malformed witness (wrong length, values outside [0, r),
+    witness[0] != 1), UnsatisfiedConstraint naming the first failing row,
+    InvalidArgument if ``pk`` was not made for ``r1cs``.
+    """
+    _check_inputs(pk, r1cs, witness)
+    witness = list(witness)
+    rows = _row_values(r1cs, witness, pk.domain_size)
+    return prove_from_row_values(pk, witness, *rows, rng=rng)
+
+
+def prove_from_row_values(pk: ProvingKey, witness: list[int], a: list[int], b: list[int],
+                          c: list[int], *, rng: object = None) -> Proof:
+    """The proof from A·w, B·w, C·w on the domain (one value per row, padded with zeros to
+    ``pk.domain_size``), for provers that evaluate the rows themselves (e.g. from a snarkjs
+    ``.zkey``, which stores A and B only and takes c = a * b). No checks: the caller
+    guarantees a well-formed witness of ``pk.n_wires`` values in [0, r) and satisfied rows
+    (otherwise the proof simply does not verify)."""
+    rng = secrets.SystemRandom() if rng is None else rng
+    shift = root_of_unity(pk.domain_size.bit_length())
+    a, b, c = (_on_odd_roots(v, shift) for v in (a, b, c))
+    # p_i = (a b - c)(w_2n w_n^i), snarkjs's buffPodd_T; with h_query it gives h Z / delta.
+    p_odd = [(x * y - z) % R for x, y, z in zip(a, b, c, strict=True)]
+    r, s = rng.randrange(0, R), rng.randrange(0, R)
+    vk, n_pub = pk.vk, pk.vk.n_public
+    a = vk.alpha_g1 + pk.prepared("a_query").msm(witness) + pk.delta_g1 * r
+    b_g2 = vk.beta_g2 + pk.prepared("b_g2_query").msm(witness) + vk.delta_g2 * s
+    b_g1 = pk.beta_g1 + pk.prepared("b_g1_query").msm(witness) + pk.delta_g1 * s
+    c = (pk.prepared("l_query").msm(witness[n_pub + 1 :]) + pk.prepared("h_query").msm(p_odd)
+         + a * s + b_g1 * r - pk.delta_g1 * (r * s % R))
+    return Proof(a_g1=a, b_g2=b_g2, c_g1=c)
