@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 import zkvote
+from zkvote import cli_snark
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Zero-knowledge private voting for self-governing communities.")
@@ -62,6 +63,9 @@ def selfcheck(
         failed = next(c.name for c in checks if not c.ok)
         print(f"selfcheck failed: {failed}", file=sys.stderr)
         raise typer.Exit(1)
+
+
+cli_snark.register(app)
 
 
 def main() -> None:

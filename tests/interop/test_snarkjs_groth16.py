@@ -3,8 +3,10 @@ tests/interop/snarkjs/generate.sh): snarkjs proofs verify, tampered ones do not,
 ones raise typed errors, and re-encoding reproduces snarkjs's bytes."""
 
 import json
+import os
 import random
-import struct
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,10 @@ import pytest
 from zkvote.errors import FieldRangeError, InvalidArgument, InvalidPoint, NotInSubgroup
 from zkvote.field import FQ_MODULUS as P
 from zkvote.field import FR_MODULUS as R
-from zkvote.g1 import G1
-from zkvote.g2 import G2
-from zkvote.snark.keys import ProvingKey, VerifyingKey, prepare_verifying_key
+from zkvote.snark.keys import prepare_verifying_key
 from zkvote.snark.prover import prove_from_row_values
+from zkvote.snark.r1cs_file import read_r1cs
+from zkvote.snark.setup import insecure_single_party_setup
 from zkvote.snark.snarkjs_json import (
     proof_from_json,
     proof_to_json,
@@ -25,6 +27,9 @@ from zkvote.snark.snarkjs_json import (
     verifying_key_to_json,
 )
 from zkvote.snark.verifier import batch_verify, find_invalid, verify
+from zkvote.snark.wtns_file import read_wtns
+from zkvote.snark.zkey_file import read_zkey, write_zkey, zkey_from_proving_key
+from zkvote.snark.zkey_prover import prove_zkey, public_signals, row_values
 
 FIXTURES = Path(__file__).parent / "snarkjs" / "fixtures"
 CIRCUITS = sorted(p.name for p in FIXTURES.iterdir() if (p / "verification_key.json").exists())
@@ -137,56 +142,7 @@ def test_wrong_number_of_public_inputs_is_rejected(case):
         verify(pvk, public[:-1], proof)
 
 
-# ---- proving from snarkjs's own .zkey and .wtns (a minimal test-only reader of the iden3
-# binary sections; Montgomery form with R = 2^256, A/B coefficients stored times R^2)
-
-
-def _sections(path: Path) -> dict[int, bytes]:
-    data = path.read_bytes()
-    (n,), pos, out = struct.unpack("<I", data[8:12]), 12, {}
-    for _ in range(n):
-        kind, size = struct.unpack("<IQ", data[pos : pos + 12])
-        out[kind], pos = data[pos + 12 : pos + 12 + size], pos + 12 + size
-    return out
-
-
-def _fq(b: bytes) -> int:
-    return int.from_bytes(b, "little") * pow(2**256, -1, P) % P
-
-
-def _g1s(b: bytes) -> list[G1]:
-    xy = [(_fq(b[i : i + 32]), _fq(b[i + 32 : i + 64])) for i in range(0, len(b), 64)]
-    return [G1.from_affine(x, y) for x, y in xy]  # (0, 0) is the identity here too
-
-
-def _g2s(b: bytes) -> list[G2]:
-    c = [_fq(b[i : i + 32]) for i in range(0, len(b), 32)]
-    return [G2.from_affine((c[i], c[i + 1]), (c[i + 2], c[i + 3])) for i in range(0, len(c), 4)]
-
-
-def _zkey_proving_key(path: Path) -> tuple[ProvingKey, bytes]:
-    z = _sections(path)
-    h = z[2]
-    o = 8 + struct.unpack("<I", h[:4])[0] + struct.unpack("<I", h[36:40])[0]
-    _, _, domain = struct.unpack("<III", h[o : o + 12])
-    o += 12
-    alpha1, beta1, delta1 = _g1s(h[o : o + 128] + h[o + 384 : o + 448])
-    beta2, gamma2, delta2 = _g2s(h[o + 128 : o + 384] + h[o + 448 : o + 576])
-    vk = VerifyingKey(alpha1, beta2, gamma2, delta2, tuple(_g1s(z[3])))
-    return ProvingKey(vk=vk, beta_g1=beta1, delta_g1=delta1, a_query=_g1s(z[5]),
-                      b_g1_query=_g1s(z[6]), b_g2_query=_g2s(z[7]), h_query=_g1s(z[9]),
-                      l_query=_g1s(z[8]), domain_size=domain), z[4]
-
-
-def _zkey_row_values(coefs: bytes, witness: list[int], domain: int) -> list[list[int]]:
-    a, b = [0] * domain, [0] * domain
-    r2_inv = pow(2**512, -1, R)
-    for i in range(struct.unpack("<I", coefs[:4])[0]):
-        matrix, row, wire = struct.unpack("<III", coefs[4 + 44 * i : 16 + 44 * i])
-        value = int.from_bytes(coefs[16 + 44 * i : 48 + 44 * i], "little") * r2_inv % R
-        target = a if matrix == 0 else b
-        target[row] = (target[row] + value * witness[wire]) % R
-    return [a, b, [x * y % R for x, y in zip(a, b, strict=True)]]
+# ---- proving from snarkjs's own .zkey and .wtns (zkvote.snark.zkey_file / zkey_prover)
 
 
 def test_our_prover_proves_from_the_snarkjs_zkey_and_witness(case):
@@ -194,13 +150,52 @@ def test_our_prover_proves_from_the_snarkjs_zkey_and_witness(case):
     folder = FIXTURES / circuit
     if not (folder / "circuit_final.zkey").exists():
         pytest.skip(f"{circuit}: no zkey in the fixtures")
-    pk, coefs = _zkey_proving_key(folder / "circuit_final.zkey")
-    assert pk.vk == pvk.vk  # the zkey's key is the exported verification_key.json
-    wtns = _sections(folder / "witness.wtns")
-    n8 = struct.unpack("<I", wtns[1][:4])[0]
-    witness = [int.from_bytes(wtns[2][i : i + n8], "little") for i in range(0, len(wtns[2]), n8)]
-    assert witness[1 : 1 + len(public)] == public
-    rows = _zkey_row_values(coefs, witness, pk.domain_size)
-    proof = prove_from_row_values(pk, witness, *rows, rng=random.Random(5))
+    zkey = read_zkey(folder / "circuit_final.zkey")
+    assert zkey.proving_key.vk == pvk.vk  # the zkey's key is the exported verification_key
+    witness = read_wtns(folder / "witness.wtns")
+    assert public_signals(zkey, witness) == public
+    proof = prove_zkey(zkey, witness, rng=random.Random(5))
     assert verify(pvk, public, proof)
     assert not verify(pvk, [(public[0] + 1) % R, *public[1:]], proof)
+    # The same proof through prove_from_row_values directly (what prove_zkey wraps).
+    rows = row_values(zkey, witness)
+    again = prove_from_row_values(zkey.proving_key, witness, *rows, rng=random.Random(5))
+    assert again == proof
+
+
+def test_exported_verification_key_is_snarkjs_file_byte_for_byte(case):
+    circuit = case[0]
+    folder = FIXTURES / circuit
+    if not (folder / "circuit_final.zkey").exists():
+        pytest.skip(f"{circuit}: no zkey in the fixtures")
+    vk = read_zkey(folder / "circuit_final.zkey").proving_key.vk
+    assert verifying_key_to_json(vk) == _text(circuit, "verification_key.json")
+
+
+# ---- snarkjs proves with a zkey written by us (live: needs Node and the generator's packages)
+
+SNARKJS_CLI = Path(os.environ.get("ZKVOTE_SNARKJS_DIR", "/tmp/zkv-snark")) / "node_modules" \
+    / "snarkjs" / "build" / "cli.cjs"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("node") is None or not SNARKJS_CLI.exists(),
+                    reason="node or snarkjs (ZKVOTE_SNARKJS_DIR) is not installed")
+def test_snarkjs_proves_with_a_zkey_from_our_setup(tmp_path):
+    folder = FIXTURES / "poseidon2"
+    r1cs = read_r1cs(folder / "circuit.r1cs")
+    pk = insecure_single_party_setup(r1cs, rng=random.Random(9))
+    write_zkey(zkey_from_proving_key(pk, r1cs), tmp_path / "ours.zkey")
+    (tmp_path / "vk.json").write_text(verifying_key_to_json(pk.vk))
+
+    def snarkjs(*args):
+        return subprocess.run(["node", str(SNARKJS_CLI), *map(str, args)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+
+    proved = snarkjs("groth16", "prove", "ours.zkey", folder / "witness.wtns", "proof.json",
+                     "public.json")
+    assert proved.returncode == 0, proved.stdout + proved.stderr
+    public = public_from_json((tmp_path / "public.json").read_text())
+    assert verify(pk.vk, public, proof_from_json((tmp_path / "proof.json").read_text()))
+    checked = snarkjs("groth16", "verify", "vk.json", "public.json", "proof.json")
+    assert checked.returncode == 0 and "OK!" in checked.stdout
