@@ -1,0 +1,493 @@
+"""Multi-party trusted setup for Groth16: a phase-1 powers of tau and a per-circuit phase 2.
+
+Phase 1 (:func:`phase1_new`, :func:`phase1_contribute`, :func:`phase1_verify`) builds a
+:class:`~zkvote.snark.ptau.PowersOfTau`: each contributor multiplies tau^i, alpha tau^i and
+beta tau^i by fresh secrets (t^i, a t^i, b t^i). Phase 2 (:func:`phase2_new`,
+:func:`phase2_contribute`, :func:`phase2_verify`) turns the powers and an R1CS into a
+:class:`~zkvote.snark.keys.ProvingKey` with gamma = delta = 1 (exactly what ``snarkjs
+groth16 setup`` makes from the same powers), then each contributor multiplies delta by a
+secret d and divides the L and H queries by it. The result is secure if at least one
+contributor of each phase destroyed its secrets.
+
+Every contribution publishes the values its secret moved (e.g. the new tau G1, tau G2,
+alpha G1, beta G1 and beta G2, or the new delta in G1 and G2) and, for each secret, a
+Schnorr proof of knowledge (Fiat-Shamir, SHA-512) of the ratio between the previous and the
+new G1 value, bound to the transcript so far. The proof is what stops a contributor from
+choosing its output as a function of the earlier ones (which could cancel their secrets).
+The verifiers check every proof, the G1/G2 consistency of each contribution with pairings,
+and that the final values are consecutive powers of the last contribution's secrets, using
+random linear combinations: O(1) pairings and a few MSMs, not one pairing per power.
+
+Secrets come from :mod:`secrets` and live only in the local variables of the contribute
+functions (Python cannot wipe memory; run contributions in a short-lived process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
+from zkvote.field import FR_MODULUS, fr_inv
+from zkvote.g1 import G1
+from zkvote.g1 import msm as g1_msm
+from zkvote.g2 import G2
+from zkvote.g2 import msm as g2_msm
+from zkvote.pairing import pairing_check
+from zkvote.snark.keys import ProvingKey, VerifyingKey
+from zkvote.snark.ptau import MAX_POWER, PowersOfTau, lagrange_points
+from zkvote.snark.r1cs import R1CS
+from zkvote.snark.setup import domain_log_size, qap_rows
+
+R = FR_MODULUS
+_BATCH_BITS = 128  # soundness of the random-linear-combination checks: 2^-128
+
+
+class CeremonyError(InvalidInput):
+    """A ceremony transcript does not verify. ``phase`` is 1 or 2; ``contribution`` is the
+    index of the offending contribution, or None when the fault is in the final values."""
+
+    def __init__(self, message: str, *, phase: int, contribution: int | None = None) -> None:
+        where = f"phase {phase}" + ("" if contribution is None
+                                    else f" contribution {contribution}")
+        super().__init__(f"{where}: {message}")
+        self.phase = phase
+        self.contribution = contribution
+
+
+@dataclass(frozen=True)
+class KnowledgeProof:
+    """A Schnorr proof of knowledge of s with new = s * base (both G1, given by context):
+    ``commitment`` = k * base, ``response`` = k + c * s mod r, c the Fiat-Shamir challenge."""
+
+    commitment: G1
+    response: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.commitment, G1):
+            raise InvalidEncoding("KnowledgeProof.commitment must be a G1 point")
+        r = self.response
+        if not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < R:
+            raise InvalidEncoding("KnowledgeProof.response must be an int in [0, r)")
+
+
+def _challenge(context: bytes, base: G1, new: G1, commitment: G1) -> int:
+    h = hashlib.sha512(b"zkvote ceremony schnorr\x00" + context)
+    for point in (base, new, commitment):
+        h.update(point.to_bytes())
+    return int.from_bytes(h.digest(), "big") % R
+
+
+def _prove_knowledge(context: bytes, base: G1, secret: int) -> KnowledgeProof:
+    nonce = secrets.randbelow(R - 1) + 1
+    commitment = base * nonce
+    c = _challenge(context, base, base * secret, commitment)
+    return KnowledgeProof(commitment, (nonce + c * secret) % R)
+
+
+def _knows(context: bytes, base: G1, new: G1, proof: KnowledgeProof) -> bool:
+    c = _challenge(context, base, new, proof.commitment)
+    return base * proof.response == proof.commitment + new * c
+
+
+def _fresh_secret() -> int:
+    return secrets.randbelow(R - 1) + 1
+
+
+def _randoms(count: int) -> list[int]:
+    return [secrets.randbits(_BATCH_BITS) | 1 for _ in range(count)]
+
+
+def _same_ratio_g1(xs: Sequence[G1], ys: Sequence[G1], q0: G2, q1: G2) -> bool:
+    # e(x_i, q1) == e(y_i, q0) for all i, checked at once as e(sum r_i x_i, q1) ==
+    # e(sum r_i y_i, q0) with random r_i: y_i = t x_i for all i if q1 = t q0.
+    if not xs:
+        return True
+    r = _randoms(len(xs))
+    return pairing_check([(g1_msm(xs, r), q1), (-g1_msm(ys, r), q0)])
+
+
+def _same_ratio_g2(xs: Sequence[G2], ys: Sequence[G2], p0: G1, p1: G1) -> bool:
+    if not xs:
+        return True
+    r = _randoms(len(xs))
+    return pairing_check([(p1, g2_msm(xs, r)), (-p0, g2_msm(ys, r))])
+
+
+def _check_type(value: object, kind: type, name: str) -> None:
+    if not isinstance(value, kind):
+        raise InvalidEncoding(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
+
+
+# ---- phase 1
+
+
+@dataclass(frozen=True)
+class Phase1Contribution:
+    """What one phase-1 contributor publishes: the powers' values its secrets (t, a, b)
+    produced (``tau_g1`` = tau G1, ``tau_g2`` = tau G2, ``alpha_g1``, ``beta_g1``, ``beta_g2``
+    after the contribution) and proofs of knowledge of t, a and b (ratios to the previous
+    tau G1, alpha G1 and beta G1)."""
+
+    tau_g1: G1
+    tau_g2: G2
+    alpha_g1: G1
+    beta_g1: G1
+    beta_g2: G2
+    tau_proof: KnowledgeProof
+    alpha_proof: KnowledgeProof
+    beta_proof: KnowledgeProof
+
+    def __post_init__(self) -> None:
+        for name in ("tau_g1", "alpha_g1", "beta_g1"):
+            _check_type(getattr(self, name), G1, name)
+        for name in ("tau_g2", "beta_g2"):
+            _check_type(getattr(self, name), G2, name)
+        for name in ("tau_proof", "alpha_proof", "beta_proof"):
+            _check_type(getattr(self, name), KnowledgeProof, name)
+
+
+@dataclass(frozen=True, eq=False)
+class Phase1Transcript:
+    """A phase-1 ceremony: the current powers and every contribution so far, in order."""
+
+    powers: PowersOfTau
+    contributions: tuple[Phase1Contribution, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_type(self.powers, PowersOfTau, "powers")
+        if not isinstance(self.contributions, tuple | list) or not all(
+                isinstance(c, Phase1Contribution) for c in self.contributions):
+            raise InvalidEncoding("contributions must be a list of Phase1Contribution")
+        object.__setattr__(self, "contributions", tuple(self.contributions))
+
+
+def _phase1_context(power: int, previous: Sequence[Phase1Contribution]) -> bytes:
+    # Each proof is bound to the ceremony's size and to every earlier contribution, so a
+    # proof cannot be replayed elsewhere and dropping or reordering contributions shows.
+    h = hashlib.sha512(b"zkvote phase1\x00" + power.to_bytes(4, "little"))
+    for c in previous:
+        for point in (c.tau_g1, c.tau_g2, c.alpha_g1, c.beta_g1, c.beta_g2,
+                      c.tau_proof.commitment, c.alpha_proof.commitment,
+                      c.beta_proof.commitment):
+            h.update(point.to_bytes())
+        for proof in (c.tau_proof, c.alpha_proof, c.beta_proof):
+            h.update(proof.response.to_bytes(32, "little"))
+    return h.digest()
+
+
+def _phase1_size(powers: PowersOfTau) -> int:
+    # Power 0 has no tau G1 beyond tau^0 to carry a contribution's tau.
+    if powers.power < 1:
+        raise InvalidArgument("a phase-1 ceremony needs power >= 1")
+    return len(powers.tau_g2)
+
+
+def phase1_new(power: int) -> Phase1Transcript:
+    """Start a phase-1 ceremony for QAP domains up to 2^``power`` (every secret = 1: the
+    powers are all generators until someone contributes). InvalidArgument unless
+    1 <= power <= 27 (MAX_POWER); InvalidEncoding for a non-int."""
+    if not isinstance(power, int) or isinstance(power, bool):
+        raise InvalidEncoding(f"power must be an int, not {type(power).__name__}")
+    if not 1 <= power <= MAX_POWER:
+        raise InvalidArgument(f"power must be in [1, {MAX_POWER}]")
+    n = 1 << power
+    g1, g2 = G1.generator(), G2.generator()
+    powers = PowersOfTau(tau_g1=(g1,) * (2 * n - 1), tau_g2=(g2,) * n,
+                         alpha_tau_g1=(g1,) * n, beta_tau_g1=(g1,) * n, beta_g2=g2)
+    return Phase1Transcript(powers=powers)
+
+
+def phase1_contribute(transcript: Phase1Transcript) -> Phase1Transcript:
+    """Add a contribution with fresh secrets t, a, b (from :mod:`secrets`, forgotten on
+    return): tau^i -> (t tau)^i, alpha -> a alpha, beta -> b beta. Costs about 5N group
+    multiplications (~2 s for N = 1024). The input is not checked here (run
+    :func:`phase1_verify` on what you received first). InvalidEncoding for a non-transcript.
+    """
+    _check_type(transcript, Phase1Transcript, "transcript")
+    old = transcript.powers
+    n = _phase1_size(old)
+    t, a, b = _fresh_secret(), _fresh_secret(), _fresh_secret()
+    t_powers = [1] * (2 * n - 1)
+    for i in range(1, 2 * n - 1):
+        t_powers[i] = t_powers[i - 1] * t % R
+    new = PowersOfTau(
+        tau_g1=tuple(p * s for p, s in zip(old.tau_g1, t_powers, strict=True)),
+        tau_g2=tuple(p * s for p, s in zip(old.tau_g2, t_powers, strict=False)),
+        alpha_tau_g1=tuple(p * (a * s % R) for p, s in zip(old.alpha_tau_g1, t_powers,
+                                                           strict=False)),
+        beta_tau_g1=tuple(p * (b * s % R) for p, s in zip(old.beta_tau_g1, t_powers,
+                                                          strict=False)),
+        beta_g2=old.beta_g2 * b,
+    )
+    context = _phase1_context(old.power, transcript.contributions)
+    tau_base = old.tau_g1[1]
+    contribution = Phase1Contribution(
+        tau_g1=new.tau_g1[1], tau_g2=new.tau_g2[1],
+        alpha_g1=new.alpha_tau_g1[0], beta_g1=new.beta_tau_g1[0], beta_g2=new.beta_g2,
+        tau_proof=_prove_knowledge(context + b"tau", tau_base, t),
+        alpha_proof=_prove_knowledge(context + b"alpha", old.alpha_tau_g1[0], a),
+        beta_proof=_prove_knowledge(context + b"beta", old.beta_tau_g1[0], b),
+    )
+    del t, a, b, t_powers
+    return Phase1Transcript(powers=new, contributions=transcript.contributions + (contribution,))
+
+
+def phase1_verify(transcript: Phase1Transcript) -> None:
+    """Check a whole phase-1 transcript; return None if it is sound.
+
+    For each contribution i: its three proofs of knowledge against contribution i - 1's
+    values (the generators for i = 0) and the transcript before it, that no value is the
+    identity, and e(tau G1, G2) = e(G1, tau G2), e(beta G1, G2) = e(G1, beta G2). Then that
+    the powers start at the generators, continue from the last contribution's values and
+    are consecutive powers of tau (random linear combinations: 4 pairings, 4 MSMs).
+
+    Raises CeremonyError naming the phase and contribution (None for the final powers);
+    InvalidEncoding for a non-transcript.
+    """
+    _check_type(transcript, Phase1Transcript, "transcript")
+    powers = transcript.powers
+    _phase1_size(powers)
+    g1, g2 = G1.generator(), G2.generator()
+    prev_tau, prev_alpha, prev_beta = g1, g1, g1
+    last = (g1, g2, g1, g1, g2)
+    for i, c in enumerate(transcript.contributions):
+        def fail(message: str, i: int = i) -> CeremonyError:
+            return CeremonyError(message, phase=1, contribution=i)
+
+        if any(p.is_identity() for p in (c.tau_g1, c.tau_g2, c.alpha_g1, c.beta_g1,
+                                         c.beta_g2)):
+            raise fail("a published value is the identity (a zero secret)")
+        context = _phase1_context(powers.power, transcript.contributions[:i])
+        for label, base, new, proof in ((b"tau", prev_tau, c.tau_g1, c.tau_proof),
+                                        (b"alpha", prev_alpha, c.alpha_g1, c.alpha_proof),
+                                        (b"beta", prev_beta, c.beta_g1, c.beta_proof)):
+            if not _knows(context + label, base, new, proof):
+                raise fail(f"the proof of knowledge of the {label.decode()} secret is invalid")
+        if not pairing_check([(c.tau_g1, g2), (-g1, c.tau_g2)]):
+            raise fail("tau G1 and tau G2 have different discrete logs")
+        if not pairing_check([(c.beta_g1, g2), (-g1, c.beta_g2)]):
+            raise fail("beta G1 and beta G2 have different discrete logs")
+        prev_tau, prev_alpha, prev_beta = c.tau_g1, c.alpha_g1, c.beta_g1
+        last = (c.tau_g1, c.tau_g2, c.alpha_g1, c.beta_g1, c.beta_g2)
+    _check_final_powers(powers, last)
+
+
+def _check_final_powers(powers: PowersOfTau, last: tuple) -> None:
+    def fail(message: str) -> CeremonyError:
+        return CeremonyError(f"final powers: {message}", phase=1)
+
+    tau_g1, tau_g2, alpha_g1, beta_g1, beta_g2 = last
+    if powers.tau_g1[0] != G1.generator() or powers.tau_g2[0] != G2.generator():
+        raise fail("tau^0 is not the generator")
+    if powers.tau_g1[1] != tau_g1 or powers.tau_g2[1] != tau_g2:
+        raise fail("tau does not match the last contribution")
+    if (powers.alpha_tau_g1[0] != alpha_g1 or powers.beta_tau_g1[0] != beta_g1
+            or powers.beta_g2 != beta_g2):
+        raise fail("alpha or beta does not match the last contribution")
+    g2_tau = powers.tau_g2[1]
+    for name, seq in (("tau_g1", powers.tau_g1), ("alpha_tau_g1", powers.alpha_tau_g1),
+                      ("beta_tau_g1", powers.beta_tau_g1)):
+        if not _same_ratio_g1(seq[:-1], seq[1:], G2.generator(), g2_tau):
+            raise fail(f"{name} are not consecutive powers of tau")
+    if not _same_ratio_g2(powers.tau_g2[:-1], powers.tau_g2[1:], G1.generator(),
+                                    powers.tau_g1[1]):
+        raise fail("tau_g2 are not consecutive powers of tau")
+
+
+# ---- phase 2
+
+
+def phase2_initial_key(powers: PowersOfTau, r1cs: R1CS) -> ProvingKey:
+    """The proving key for ``r1cs`` from the phase-1 ``powers`` before any phase-2
+    contribution: gamma = delta = 1, queries in the Lagrange basis computed from the powers
+    (:func:`zkvote.snark.ptau.lagrange_points`), the same points ``snarkjs groth16 setup``
+    writes for the same powers. Not a usable key by itself: anyone can forge proofs until
+    delta has been randomized by a phase-2 contribution.
+
+    InvalidEncoding for wrong types; InvalidArgument if the circuit's domain (the smallest
+    2^k >= constraints + public wires + 1) is larger than 2^power.
+    """
+    _check_type(powers, PowersOfTau, "powers")
+    _check_type(r1cs, R1CS, "r1cs")
+    log_n = domain_log_size(r1cs)
+    if log_n > powers.power:
+        raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the powers of tau "
+                              f"serve up to 2^{powers.power}")
+    n = 1 << log_n
+    lag_g1 = lagrange_points(powers.tau_g1[:n], log_n)
+    lag_g2 = lagrange_points(powers.tau_g2[:n], log_n)
+    lag_alpha = lagrange_points(powers.alpha_tau_g1[:n], log_n)
+    lag_beta = lagrange_points(powers.beta_tau_g1[:n], log_n)
+    # h_query: odd-index Lagrange points of the domain of size 2n (see zkvote.snark.setup).
+    lag_2n = lagrange_points(powers.tau_g1[: 2 * n], log_n + 1)
+
+    a_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
+    b_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
+    b2_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
+    c_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
+    for i, (lc_a, lc_b, lc_c) in enumerate(qap_rows(r1cs)):
+        for wire, coeff in lc_a.items():
+            _add(a_terms[wire], lag_g1[i], coeff)
+            _add(c_terms[wire], lag_beta[i], coeff)  # beta * A_j(tau)
+        for wire, coeff in lc_b.items():
+            _add(b_terms[wire], lag_g1[i], coeff)
+            _add(b2_terms[wire], lag_g2[i], coeff)
+            _add(c_terms[wire], lag_alpha[i], coeff)  # alpha * B_j(tau)
+        for wire, coeff in lc_c.items():
+            _add(c_terms[wire], lag_g1[i], coeff)
+    combined = [_combine(t, G1) for t in c_terms]
+    n_pub = r1cs.n_public
+    g1, g2 = G1.generator(), G2.generator()
+    vk = VerifyingKey(alpha_g1=powers.alpha_tau_g1[0], beta_g2=powers.beta_g2, gamma_g2=g2,
+                      delta_g2=g2, gamma_abc_g1=tuple(combined[: n_pub + 1]))
+    return ProvingKey(
+        vk=vk, beta_g1=powers.beta_tau_g1[0], delta_g1=g1,
+        a_query=tuple(_combine(t, G1) for t in a_terms),
+        b_g1_query=tuple(_combine(t, G1) for t in b_terms),
+        b_g2_query=tuple(_combine(t, G2) for t in b2_terms),
+        h_query=tuple(lag_2n[2 * i + 1] for i in range(n)),
+        l_query=tuple(combined[n_pub + 1 :]),
+        domain_size=n,
+    )
+
+
+def _add(terms: tuple[list, list], point: object, coeff: int) -> None:
+    terms[0].append(point)
+    terms[1].append(coeff)
+
+
+def _combine(terms: tuple[list, list], kind: type) -> object:
+    points, scalars = terms
+    if not points:
+        return kind.identity()
+    return (g1_msm if kind is G1 else g2_msm)(points, scalars)
+
+
+@dataclass(frozen=True)
+class Phase2Contribution:
+    """What one phase-2 contributor publishes: delta after its contribution, in G1 and G2,
+    and a proof of knowledge of its secret d (the ratio to the previous delta G1)."""
+
+    delta_g1: G1
+    delta_g2: G2
+    proof: KnowledgeProof
+
+    def __post_init__(self) -> None:
+        _check_type(self.delta_g1, G1, "delta_g1")
+        _check_type(self.delta_g2, G2, "delta_g2")
+        _check_type(self.proof, KnowledgeProof, "proof")
+
+
+@dataclass(frozen=True, eq=False)
+class Phase2Transcript:
+    """A phase-2 ceremony for one circuit: the current proving key and every contribution."""
+
+    proving_key: ProvingKey
+    contributions: tuple[Phase2Contribution, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_type(self.proving_key, ProvingKey, "proving_key")
+        if not isinstance(self.contributions, tuple | list) or not all(
+                isinstance(c, Phase2Contribution) for c in self.contributions):
+            raise InvalidEncoding("contributions must be a list of Phase2Contribution")
+        object.__setattr__(self, "contributions", tuple(self.contributions))
+
+
+def _phase2_context(pk: ProvingKey, previous: Sequence[Phase2Contribution]) -> bytes:
+    # Bound to the circuit (its verifying key up to delta, domain and wire counts) and to
+    # every earlier contribution.
+    vk = pk.vk
+    h = hashlib.sha512(b"zkvote phase2\x00")
+    h.update(b"".join(x.to_bytes(4, "little") for x in (pk.n_wires, vk.n_public,
+                                                         pk.domain_size)))
+    for point in (vk.alpha_g1, pk.beta_g1, vk.beta_g2, vk.gamma_g2, *vk.gamma_abc_g1):
+        h.update(point.to_bytes())
+    for c in previous:
+        for point in (c.delta_g1, c.delta_g2, c.proof.commitment):
+            h.update(point.to_bytes())
+        h.update(c.proof.response.to_bytes(32, "little"))
+    return h.digest()
+
+
+def phase2_new(powers: PowersOfTau, r1cs: R1CS) -> Phase2Transcript:
+    """Start the phase-2 ceremony of ``r1cs`` from phase-1 ``powers`` (verify those first
+    with :func:`phase1_verify`, or take them from a trusted ``.ptau``). Errors as
+    :func:`phase2_initial_key`."""
+    return Phase2Transcript(proving_key=phase2_initial_key(powers, r1cs))
+
+
+def phase2_contribute(transcript: Phase2Transcript) -> Phase2Transcript:
+    """Add a contribution with a fresh secret d (from :mod:`secrets`, forgotten on return):
+    delta -> d delta, L and H queries -> 1/d times themselves. Costs one G1 multiplication
+    per private wire and per domain point. InvalidEncoding for a non-transcript."""
+    _check_type(transcript, Phase2Transcript, "transcript")
+    pk = transcript.proving_key
+    d = _fresh_secret()
+    d_inv = fr_inv(d)
+    context = _phase2_context(pk, transcript.contributions)
+    contribution = Phase2Contribution(delta_g1=pk.delta_g1 * d, delta_g2=pk.vk.delta_g2 * d,
+                                      proof=_prove_knowledge(context, pk.delta_g1, d))
+    new_pk = replace(
+        pk,
+        vk=replace(pk.vk, delta_g2=contribution.delta_g2),
+        delta_g1=contribution.delta_g1,
+        l_query=tuple(p * d_inv for p in pk.l_query),
+        h_query=tuple(p * d_inv for p in pk.h_query),
+        _prepared={},
+    )
+    del d, d_inv
+    return Phase2Transcript(proving_key=new_pk,
+                            contributions=transcript.contributions + (contribution,))
+
+
+def phase2_verify(transcript: Phase2Transcript, powers: PowersOfTau, r1cs: R1CS) -> None:
+    """Check a whole phase-2 transcript for ``r1cs`` over the phase-1 ``powers``; return None
+    if the final key is sound.
+
+    Checks: the key's alpha, beta, gamma, IC, A, B1 and B2 queries and domain are those
+    :func:`phase2_initial_key` derives from the powers; for each contribution, delta G1 is
+    not the identity, its proof of knowledge holds against the previous delta G1 (G1's
+    generator for the first) and the transcript before it, and e(delta G1, G2) =
+    e(G1, delta G2); the key's delta is the last contribution's; and the L and H queries are
+    the initial ones divided by that delta (one random linear combination: 2 pairings).
+
+    Raises CeremonyError naming the contribution (None for the key itself);
+    InvalidEncoding for wrong types, InvalidArgument as :func:`phase2_initial_key`.
+    """
+    _check_type(transcript, Phase2Transcript, "transcript")
+    initial = phase2_initial_key(powers, r1cs)
+    pk = transcript.proving_key
+
+    def fail(message: str, i: int | None = None) -> CeremonyError:
+        return CeremonyError(message, phase=2, contribution=i)
+
+    if (pk.domain_size, pk.n_wires, pk.vk.n_public) != (initial.domain_size,
+                                                          initial.n_wires,
+                                                          initial.vk.n_public):
+        raise fail("the key's shape does not match the circuit")
+    for name in ("alpha_g1", "beta_g2", "gamma_g2", "gamma_abc_g1"):
+        if getattr(pk.vk, name) != getattr(initial.vk, name):
+            raise fail(f"the key's {name} does not come from the powers of tau")
+    for name in ("beta_g1", "a_query", "b_g1_query", "b_g2_query"):
+        if getattr(pk, name) != getattr(initial, name):
+            raise fail(f"the key's {name} does not come from the powers of tau")
+    g1, g2 = G1.generator(), G2.generator()
+    delta_g1, delta_g2 = g1, g2
+    for i, c in enumerate(transcript.contributions):
+        if c.delta_g1.is_identity():
+            raise fail("delta is the identity (a zero secret)", i)
+        context = _phase2_context(initial, transcript.contributions[:i])
+        if not _knows(context, delta_g1, c.delta_g1, c.proof):
+            raise fail("the proof of knowledge of the delta secret is invalid", i)
+        if not pairing_check([(c.delta_g1, g2), (-g1, c.delta_g2)]):
+            raise fail("delta G1 and delta G2 have different discrete logs", i)
+        delta_g1, delta_g2 = c.delta_g1, c.delta_g2
+    if pk.delta_g1 != delta_g1 or pk.vk.delta_g2 != delta_g2:
+        raise fail("the key's delta is not the last contribution's")
+    # l_final * delta == l_initial (and h alike) for every point at once.
+    if not _same_ratio_g1(pk.l_query + pk.h_query, initial.l_query + initial.h_query,
+                          g2, delta_g2):
+        raise fail("the L or H query is not the initial one divided by delta")

@@ -1,0 +1,269 @@
+"""Powers of tau (phase 1 of a Groth16 setup) and snarkjs ``.ptau`` files.
+
+A :class:`PowersOfTau` of power p holds, for secrets tau, alpha, beta nobody knows (when at
+least one contributor was honest), with N = 2^p:
+
+- ``tau_g1``: tau^i G1 for i < 2N - 1 (snarkjs's section 2, tauG1);
+- ``tau_g2``: tau^i G2 for i < N (section 3);
+- ``alpha_tau_g1`` / ``beta_tau_g1``: alpha tau^i G1 / beta tau^i G1 for i < N (sections 4, 5);
+- ``beta_g2``: beta G2 (section 6).
+
+A ``.ptau`` file (iden3 container ``ptau``, version 1) starts with a header section 1:
+u32 n8 (32), the base field prime p (32 bytes), u32 power, u32 ceremonyPower; section 7 is
+the contributions transcript (kept here as bytes, as snarkjs wrote it). Points are stored
+like in a ``.zkey``: affine coordinates in Montgomery form (x * 2^256 mod p), G1 as x || y,
+G2 as x.c0 || x.c1 || y.c0 || y.c1, the identity all zeros. ``powersoftau prepare phase2``
+adds sections 12-15, the same four sequences in the Lagrange basis of every domain size
+2^0 .. 2^p (and 2^(p+1) for tauG1), concatenated; they are kept as bytes and decoded on
+request by :func:`prepared_lagrange_g1`.
+
+Phase 2 needs the Lagrange-basis points L_i(tau) P; this module computes them itself, from
+the monomial powers, with an inverse NTT over group elements (:func:`lagrange_points`), so a
+plain (unprepared) ``.ptau`` and our own ceremony's output work alike. For the largest
+domain, 2N, the missing tau^(2N-1) P is taken as the identity, as snarkjs does: the prover
+only combines these points with evaluations of a polynomial of degree <= 2N - 2, for which
+that term has coefficient zero.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding
+from zkvote.field import FQ_MODULUS, FR_MODULUS, fr_inv
+from zkvote.g1 import G1
+from zkvote.g2 import G2
+from zkvote.ntt import MAX_LOG_N, root_of_unity
+from zkvote.snark.binfile import parse_container
+
+MAGIC = b"ptau"
+VERSION = 1
+SECTION_HEADER, SECTION_TAU_G1, SECTION_TAU_G2 = 1, 2, 3
+SECTION_ALPHA_TAU_G1, SECTION_BETA_TAU_G1, SECTION_BETA_G2, SECTION_CONTRIBUTIONS = 4, 5, 6, 7
+SECTION_LAGRANGE_TAU_G1 = 12
+_REQUIRED = frozenset(range(1, 8))
+
+FQ_BYTES = 32
+G1_BYTES = 2 * FQ_BYTES
+G2_BYTES = 4 * FQ_BYTES
+MAX_POWER = MAX_LOG_N - 1  # the H query needs the domain of size 2N
+_FQ_R_INV = pow(1 << 256, -1, FQ_MODULUS)
+_FQ_MODULUS_LE = FQ_MODULUS.to_bytes(FQ_BYTES, "little")
+_U32 = struct.Struct("<I")
+
+
+def _check_points(values: object, kind: type, name: str) -> tuple:
+    if not isinstance(values, tuple | list) or not all(isinstance(v, kind) for v in values):
+        raise InvalidEncoding(f"{name} must be a list of {kind.__name__} points")
+    return tuple(values)
+
+
+@dataclass(frozen=True, eq=False)
+class PowersOfTau:
+    """The phase-1 output for domains up to N = 2^``power`` (see the module docstring).
+
+    The constructor checks types and lengths only (the points are validated group elements
+    by construction); whether the sequences really are consecutive powers of one secret is
+    what :func:`zkvote.snark.ceremony.phase1_verify` checks. Raises InvalidEncoding for a
+    non-point, InvalidArgument for inconsistent lengths or N above 2^MAX_POWER.
+    """
+
+    tau_g1: tuple[G1, ...]
+    tau_g2: tuple[G2, ...]
+    alpha_tau_g1: tuple[G1, ...]
+    beta_tau_g1: tuple[G1, ...]
+    beta_g2: G2
+
+    def __post_init__(self) -> None:
+        for name, kind in (("tau_g1", G1), ("tau_g2", G2), ("alpha_tau_g1", G1),
+                           ("beta_tau_g1", G1)):
+            object.__setattr__(self, name, _check_points(getattr(self, name), kind, name))
+        if not isinstance(self.beta_g2, G2):
+            raise InvalidEncoding("beta_g2 must be a G2 point")
+        n = len(self.tau_g2)
+        if n < 1 or n & (n - 1) or n > 1 << MAX_POWER:
+            raise InvalidArgument(f"tau_g2 must hold 2^power points (power <= {MAX_POWER})")
+        if len(self.tau_g1) != 2 * n - 1:
+            raise InvalidArgument(f"tau_g1 must hold 2N - 1 = {2 * n - 1} points")
+        if len(self.alpha_tau_g1) != n or len(self.beta_tau_g1) != n:
+            raise InvalidArgument(f"alpha_tau_g1 and beta_tau_g1 must hold N = {n} points")
+
+    @property
+    def power(self) -> int:
+        """log2 of N, the largest QAP domain these powers serve."""
+        return len(self.tau_g2).bit_length() - 1
+
+
+@dataclass(frozen=True, eq=False)
+class Ptau:
+    """A parsed ``.ptau`` file: the powers, snarkjs's ``ceremonyPower``, the contributions
+    section (bytes, unchecked: ``snarkjs powersoftau verify`` checks it) and any other
+    sections (e.g. the prepared Lagrange sections 12-15) as (type, bytes) in file order."""
+
+    powers: PowersOfTau
+    ceremony_power: int
+    contributions: bytes
+    extra_sections: tuple[tuple[int, bytes], ...] = ()
+
+
+# ---- group-element inverse NTT
+
+
+def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int) -> list:
+    """Turn monomial points tau^k P (k < len(points) <= 2^log_n; missing ones count as the
+    identity) into the Lagrange basis L_i(tau) P, i < n = 2^log_n, of the domain of
+    ``zkvote.ntt`` (generator ``root_of_unity(log_n)``): L_i(tau) = (1/n) sum_k w^(-ik) tau^k.
+
+    O(n log n) group operations (radix-2 butterflies on Python group objects: about a second
+    per 1000 points). Raises InvalidArgument for log_n out of [0, MAX_POWER + 1] or too many points,
+    InvalidEncoding for a mix of types or non-points.
+    """
+    if not isinstance(log_n, int) or isinstance(log_n, bool) or not 0 <= log_n <= MAX_POWER + 1:
+        raise InvalidArgument(f"log_n must be an int in [0, {MAX_POWER + 1}]")
+    n = 1 << log_n
+    if not isinstance(points, Sequence) or not points:
+        raise InvalidEncoding("points must be a non-empty sequence of G1 or G2 points")
+    kind = type(points[0])
+    if kind not in (G1, G2) or not all(type(p) is kind for p in points):
+        raise InvalidEncoding("points must all be G1 or all be G2 points")
+    if len(points) > n:
+        raise InvalidArgument(f"{len(points)} points do not fit a domain of size {n}")
+    values = list(points) + [kind.identity()] * (n - len(points))
+    # Bit-reversed input order, then in-place decimation-in-time butterflies with w^-1.
+    j = 0
+    for i in range(1, n):
+        bit = n >> 1
+        while j & bit:
+            j ^= bit
+            bit >>= 1
+        j |= bit
+        if i < j:
+            values[i], values[j] = values[j], values[i]
+    w_inv = fr_inv(root_of_unity(log_n))
+    size = 2
+    while size <= n:
+        half = size // 2
+        step = pow(w_inv, n // size, FR_MODULUS)
+        twiddles = [1] * half
+        for k in range(1, half):
+            twiddles[k] = twiddles[k - 1] * step % FR_MODULUS
+        for start in range(0, n, size):
+            for k in range(half):
+                top = values[start + k]
+                bottom = values[start + k + half]
+                if k:
+                    bottom = bottom * twiddles[k]
+                values[start + k] = top + bottom
+                values[start + k + half] = top - bottom
+        size *= 2
+    n_inv = fr_inv(n)
+    return [v * n_inv for v in values]
+
+
+# ---- file decoding
+
+
+def _fq(raw: bytes) -> int:
+    stored = int.from_bytes(raw, "little")
+    if stored >= FQ_MODULUS:
+        raise FieldRangeError("ptau: a stored coordinate is not below p")
+    return stored * _FQ_R_INV % FQ_MODULUS
+
+
+def _g1_points(body: memoryview | bytes, count: int, what: str) -> tuple[G1, ...]:
+    raw = bytes(body)
+    if len(raw) != count * G1_BYTES:
+        raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, expected {count} G1 points")
+    return tuple(G1.from_affine(_fq(raw[i : i + 32]), _fq(raw[i + 32 : i + 64]))
+                 for i in range(0, len(raw), G1_BYTES))
+
+
+def _g2_points(body: memoryview | bytes, count: int, what: str) -> tuple[G2, ...]:
+    raw = bytes(body)
+    if len(raw) != count * G2_BYTES:
+        raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, expected {count} G2 points")
+    out = []
+    for i in range(0, len(raw), G2_BYTES):
+        c = [_fq(raw[i + j : i + j + FQ_BYTES]) for j in range(0, G2_BYTES, FQ_BYTES)]
+        out.append(G2.from_affine((c[0], c[1]), (c[2], c[3])))  # checks the subgroup
+    return tuple(out)
+
+
+def _header(body: memoryview) -> tuple[int, int]:
+    if len(body) != 4 + FQ_BYTES + 8:
+        raise InvalidEncoding(f"ptau: header section has {len(body)} bytes, expected 44")
+    if _U32.unpack_from(body, 0)[0] != FQ_BYTES or bytes(body[4:36]) != _FQ_MODULUS_LE:
+        raise InvalidEncoding("ptau: the curve is not BN254 (bn128)")
+    power, ceremony_power = struct.unpack_from("<II", body, 36)
+    if power > MAX_POWER:
+        raise InvalidArgument(f"ptau: power {power} is above the supported {MAX_POWER}")
+    if ceremony_power < power:
+        raise InvalidEncoding(f"ptau: ceremonyPower {ceremony_power} < power {power}")
+    return power, ceremony_power
+
+
+def ptau_from_bytes(data: bytes) -> Ptau:
+    """Parse a snarkjs ``.ptau`` file (bn128), validating every point of sections 2-6.
+
+    InvalidEncoding for a wrong magic/version, truncated or trailing bytes, a missing or
+    repeated section 1-7, a curve other than BN254, ceremonyPower < power, or a section
+    whose size disagrees with the power; InvalidArgument for a power above 27 (MAX_POWER);
+    FieldRangeError for a stored coordinate >= p; InvalidPoint for a point off its curve;
+    NotInSubgroup for a G2 point outside G2. Cost: dominated by the G2 subgroup checks
+    (~0.2 ms per point, N + 1 of them).
+    """
+    found: dict[int, memoryview] = {}
+    extra = []
+    for kind, body in parse_container(data, MAGIC, VERSION, "ptau"):
+        if kind not in _REQUIRED:
+            extra.append((kind, bytes(body)))
+        elif kind in found:
+            raise InvalidEncoding(f"ptau: section {kind} appears twice")
+        else:
+            found[kind] = body
+    missing = sorted(_REQUIRED - found.keys())
+    if missing:
+        raise InvalidEncoding(f"ptau: missing section {missing[0]}")
+    power, ceremony_power = _header(found[SECTION_HEADER])
+    n = 1 << power
+    contributions = bytes(found[SECTION_CONTRIBUTIONS])
+    if len(contributions) < 4:
+        raise InvalidEncoding("ptau: the contributions section lacks its count")
+    powers = PowersOfTau(
+        tau_g1=_g1_points(found[SECTION_TAU_G1], 2 * n - 1, "tauG1"),
+        tau_g2=_g2_points(found[SECTION_TAU_G2], n, "tauG2"),
+        alpha_tau_g1=_g1_points(found[SECTION_ALPHA_TAU_G1], n, "alphaTauG1"),
+        beta_tau_g1=_g1_points(found[SECTION_BETA_TAU_G1], n, "betaTauG1"),
+        beta_g2=_g2_points(found[SECTION_BETA_G2], 1, "betaG2")[0],
+    )
+    return Ptau(powers=powers, ceremony_power=ceremony_power, contributions=contributions,
+                extra_sections=tuple(extra))
+
+
+def read_ptau(path: str | os.PathLike) -> Ptau:
+    """Read and parse the ``.ptau`` file at ``path`` (errors as :func:`ptau_from_bytes`)."""
+    with open(path, "rb") as f:
+        return ptau_from_bytes(f.read())
+
+
+def prepared_lagrange_g1(ptau: Ptau, log_n: int) -> tuple[G1, ...]:
+    """The Lagrange-basis tauG1 points of the domain of size 2^log_n as stored by
+    ``snarkjs powersoftau prepare phase2`` (section 12), validated. Useful to cross-check
+    :func:`lagrange_points`. InvalidArgument if log_n is outside [0, power + 1],
+    InvalidEncoding if the file has no (or a wrongly sized) section 12."""
+    if not isinstance(ptau, Ptau):
+        raise InvalidEncoding(f"expected a Ptau, not {type(ptau).__name__}")
+    power = ptau.powers.power
+    if not isinstance(log_n, int) or isinstance(log_n, bool) or not 0 <= log_n <= power + 1:
+        raise InvalidArgument(f"log_n must be an int in [0, {power + 1}]")
+    bodies = [body for kind, body in ptau.extra_sections if kind == SECTION_LAGRANGE_TAU_G1]
+    if len(bodies) != 1:
+        raise InvalidEncoding("ptau: no single section 12 (not prepared for phase 2)")
+    body = bodies[0]
+    if len(body) != ((1 << (power + 2)) - 1) * G1_BYTES:
+        raise InvalidEncoding("ptau: section 12 has the wrong size for the power")
+    start = ((1 << log_n) - 1) * G1_BYTES
+    return _g1_points(body[start : start + (1 << log_n) * G1_BYTES], 1 << log_n, "section 12")
