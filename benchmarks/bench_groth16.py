@@ -1,6 +1,16 @@
-"""Groth16 benchmarks: verify one proof, batch verification, prove a small circuit.
+"""Groth16 benchmarks: verify one proof, batch verification, prove a small circuit, and
+proving from a snarkjs .zkey + .wtns against ``snarkjs groth16 prove`` on the same files.
 
     python benchmarks/bench_groth16.py [--quick] [--json PATH]
+
+The snarkjs comparison needs Node and the pinned snarkjs/circom2/circomlib installed in
+ZKVOTE_SNARKJS_DIR (default /tmp/zkv-snark; see tests/interop/snarkjs/generate.sh) and is
+skipped otherwise. It uses the committed poseidon2 fixture and (not with --quick) a chain of
+250 Poseidon(2) hashes (~60k constraints, domain 2^16) generated on first use into
+ZKVOTE_BENCH_CACHE (default ~/.cache/zkvote-bench; several minutes, then reused). snarkjs
+times are whole commands as users run them (Node start-up and file reading included); the
+start-up alone is measured with ``node -e 0``. Our "read + prove" case includes reading the
+.zkey and .wtns; "prove" starts from the loaded zkey.
 
 ``seconds`` is the median time of one call; for batches ``size`` is the number of proofs one
 call checks (proofs/s = size / seconds). Keys come from the insecure single-party setup on a
@@ -10,8 +20,12 @@ chain of squarings x_{i+1} = x_i^2 (one public output, one private input).
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,6 +39,9 @@ from zkvote.snark.r1cs import R1CS  # noqa: E402
 from zkvote.snark.setup import insecure_single_party_setup  # noqa: E402
 from zkvote.snark.snarkjs_json import proof_from_json, proof_to_json  # noqa: E402
 from zkvote.snark.verifier import batch_verify, verify  # noqa: E402
+from zkvote.snark.wtns_file import read_wtns  # noqa: E402
+from zkvote.snark.zkey_file import read_zkey  # noqa: E402
+from zkvote.snark.zkey_prover import prove_zkey  # noqa: E402
 
 
 def squaring_chain(m: int) -> tuple[R1CS, list[int]]:
@@ -39,6 +56,135 @@ def squaring_chain(m: int) -> tuple[R1CS, list[int]]:
         values.append(values[-1] * values[-1] % FR_MODULUS)
     witness = [1, values[-1], values[0], *values[1:-1]]
     return r1cs, witness
+
+
+# ---- snarkjs comparison: fixtures made on demand with the real tools
+
+SNARKJS_DIR = Path(os.environ.get("ZKVOTE_SNARKJS_DIR", "/tmp/zkv-snark"))
+CACHE_DIR = Path(os.environ.get("ZKVOTE_BENCH_CACHE",
+                                Path.home() / ".cache" / "zkvote-bench"))
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "interop" / "snarkjs" / "fixtures"
+CHAIN_LENGTH = 250  # Poseidon(2) is 240 constraints in circom: 60,000 in all, domain 2^16
+PTAU_POWER = 16
+
+CHAIN_CIRCOM = """pragma circom 2.0.0;
+include "circomlib/circuits/poseidon.circom";
+
+// x_{i+1} = Poseidon(x_i, key): a benchmark circuit of ~240 constraints per link.
+template PoseidonChain(n) {
+    signal input x;
+    signal input key;
+    signal output out;
+    signal links[n + 1];
+    component h[n];
+    links[0] <== x;
+    for (var i = 0; i < n; i++) {
+        h[i] = Poseidon(2);
+        h[i].inputs[0] <== links[i];
+        h[i].inputs[1] <== key;
+        links[i + 1] <== h[i].out;
+    }
+    out <== links[n];
+}
+
+component main {public [key]} = PoseidonChain(%d);
+"""
+
+
+def snarkjs_command() -> list[str] | None:
+    """``node .../snarkjs/build/cli.cjs`` when Node and the pinned snarkjs are installed."""
+    cli = SNARKJS_DIR / "node_modules" / "snarkjs" / "build" / "cli.cjs"
+    node = shutil.which("node")
+    return [node, str(cli)] if node and cli.is_file() else None
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+
+
+def chain_fixture(snarkjs: list[str]) -> Path:
+    """The directory holding circuit_final.zkey and witness.wtns of the Poseidon chain,
+    generated on first use (several minutes: a 2^16 powers of tau with one contribution,
+    circom2, a phase 2 with one contribution) into CACHE_DIR and reused afterwards."""
+    out = CACHE_DIR / f"poseidon_chain_{CHAIN_LENGTH}"
+    if (out / "circuit_final.zkey").is_file() and (out / "witness.wtns").is_file():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    ptau = CACHE_DIR / f"pot{PTAU_POWER}_final.ptau"
+    if not ptau.is_file():
+        print(f"generating a 2^{PTAU_POWER} powers of tau into {CACHE_DIR} (minutes)...",
+              file=sys.stderr)
+        p0, p1 = CACHE_DIR / "pot_0000.ptau", CACHE_DIR / "pot_0001.ptau"
+        _run([*snarkjs, "powersoftau", "new", "bn128", str(PTAU_POWER), str(p0)], CACHE_DIR)
+        _run([*snarkjs, "powersoftau", "contribute", str(p0), str(p1), "--name=bench",
+              "-e=zkvote benchmark phase 1"], CACHE_DIR)
+        _run([*snarkjs, "powersoftau", "prepare", "phase2", str(p1), str(ptau)], CACHE_DIR)
+        p0.unlink()
+        p1.unlink()
+    print(f"compiling and setting up the Poseidon chain in {out}...", file=sys.stderr)
+    (out / "chain.circom").write_text(CHAIN_CIRCOM % CHAIN_LENGTH)
+    (out / "input.json").write_text('{"x": "1", "key": "2"}\n')
+    circom = SNARKJS_DIR / "node_modules" / ".bin" / "circom2"
+    _run([str(circom), "chain.circom", "--r1cs", "--wasm", "-l",
+          str(SNARKJS_DIR / "node_modules"), "-o", "."], out)
+    _run([*snarkjs, "wtns", "calculate", "chain_js/chain.wasm", "input.json", "witness.wtns"],
+         out)
+    _run([*snarkjs, "groth16", "setup", "chain.r1cs", str(ptau), "circuit_0000.zkey"], out)
+    _run([*snarkjs, "zkey", "contribute", "circuit_0000.zkey", "circuit_final.zkey.tmp",
+          "--name=bench", "-e=zkvote benchmark phase 2"], out)
+    (out / "circuit_0000.zkey").unlink()
+    (out / "circuit_final.zkey.tmp").rename(out / "circuit_final.zkey")
+    return out
+
+
+def zkey_cases(name: str, folder: Path, snarkjs: list[str] | None) -> list[Case]:
+    """prove_zkey on the folder's circuit_final.zkey + witness.wtns, and snarkjs on them."""
+    zkey_path, wtns_path = folder / "circuit_final.zkey", folder / "witness.wtns"
+    zkey, witness = read_zkey(zkey_path), read_wtns(wtns_path)
+    prove_zkey(zkey, witness)  # loads the key once
+    out = [
+        Case(f"prove_zkey ({name})", 1, "native", lambda: prove_zkey(zkey, witness), runs=10,
+             budget=20),
+        Case(f"read + prove_zkey ({name})", 1, "native",
+             lambda: prove_zkey(read_zkey(zkey_path), read_wtns(wtns_path)), runs=5, budget=30),
+    ]
+    if snarkjs is not None:
+        scratch = Path(tempfile.mkdtemp(prefix="zkvote-bench-"))
+
+        def snarkjs_prove() -> None:
+            _run([*snarkjs, "groth16", "prove", str(zkey_path), str(wtns_path),
+                  str(scratch / "proof.json"), str(scratch / "public.json")], scratch)
+
+        out.append(Case(f"snarkjs groth16 prove ({name})", 1, "snarkjs", snarkjs_prove,
+                        runs=5, budget=60))
+    return out
+
+
+def snarkjs_cases(quick: bool) -> list[Case]:
+    snarkjs = snarkjs_command()
+    if snarkjs is None:
+        print("snarkjs not found: skipping the snarkjs comparison", file=sys.stderr)
+    out = zkey_cases("poseidon2 fixture", FIXTURES / "poseidon2", snarkjs)
+    if snarkjs is not None:
+        out.insert(0, Case("node -e 0 (Node start-up)", 1, "snarkjs",
+                           lambda: _run([snarkjs[0], "-e", "0"], CACHE_DIR), runs=5))
+        if not quick:
+            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            out += zkey_cases(f"Poseidon chain x{CHAIN_LENGTH}", chain_fixture(snarkjs),
+                              snarkjs)
+    return out
+
+
+def report_ratios(results: list[dict]) -> None:
+    """Print snarkjs time / ours for every circuit measured both ways."""
+    by_op = {r["op"]: r["seconds"] for r in results}
+    for op, seconds in by_op.items():
+        if op.startswith("snarkjs groth16 prove ("):
+            name = op[len("snarkjs groth16 prove ("):-1]
+            for ours in (f"prove_zkey ({name})", f"read + prove_zkey ({name})"):
+                if ours in by_op:
+                    print(f"{name}: snarkjs / {ours.split(' (')[0]} = "
+                          f"{seconds / by_op[ours]:.1f}x", file=sys.stderr)
 
 
 def cases(quick: bool) -> list[Case]:
@@ -72,7 +218,7 @@ def cases(quick: bool) -> list[Case]:
             with use_backend("reference"):
                 return verify(pvk, public, proof)
         out.append(Case("verify (prepared vk)", 1, "reference", reference_verify, runs=2))
-    return out
+    return out + snarkjs_cases(quick)
 
 
 def main() -> None:
@@ -80,7 +226,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer and smaller cases")
     parser.add_argument("--json", metavar="PATH", help="write results as JSON")
     args = parser.parse_args()
-    run_cases("groth16", cases(args.quick), args.json)
+    doc = run_cases("groth16", cases(args.quick), args.json)
+    report_ratios(doc["results"])
 
 
 if __name__ == "__main__":

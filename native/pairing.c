@@ -17,24 +17,38 @@
 /* Pairs handled together per Miller loop pass: bounded stack use without malloc. Bigger
  * inputs are processed in chunks whose Miller values are multiplied. */
 #define PAIR_CHUNK 16
+/* Lines of one loop: 65 doublings, 21 additions (the non-zero NAF digits below the top one),
+ * two Frobenius lines. zkv_g2_prepared's array size in zkv.h must match. */
+#define PR_NLINES 88
+_Static_assert(sizeof(((zkv_g2_prepared *)0)->lines) / sizeof(zkv_fq2[2]) == PR_NLINES,
+               "zkv_g2_prepared holds one (b, c) per line of the loop");
 
 typedef struct {
     zkv_fq2 x, y, z; /* T, homogeneous projective on the twist */
 } pr_point;
 
+/* A line before evaluation: at P it is a yP + b xP w + c w^3. */
+typedef struct {
+    zkv_fq2 a, b, c;
+} pr_line;
+
 typedef struct {
     zkv_g2_affine q, neg_q;
     pr_point t;
-    zkv_fq yp, neg_yp, xp3, neg_xp; /* P's coordinates in the shapes the lines need */
+    zkv_fq yp, xp;
 } pr_pair;
 
+typedef struct {
+    const zkv_g2_prepared *q;
+    zkv_fq xs, ys; /* xP/yP and 1/yP: the prepared lines' coefficients are scaled by 1/a */
+} pr_ppair;
+
 /*
- * T <- 2T and the tangent line at T, evaluated at P and scaled by -2YZ:
+ * T <- 2T and the tangent line at T scaled by -2YZ:
  *   -2YZ yP + 3X^2 xP w + (3b'Z^2 - Y^2) w^3.
  */
-static void pr_double_step(zkv_fq12 *f, pr_pair *s) {
-    pr_point *t = &s->t;
-    zkv_fq2 A, B, C, E, F, G, H, I, J, la, lb, tmp;
+static void pr_double_step(pr_line *l, pr_point *t) {
+    zkv_fq2 A, B, C, E, F, G, H, J, tmp;
     fq2_mul(&A, &t->x, &t->y);
     fq2_half(&A, &A);
     fq2_sqr(&B, &t->y);
@@ -50,8 +64,11 @@ static void pr_double_step(zkv_fq12 *f, pr_pair *s) {
     fq2_sqr(&H, &H);
     fq2_add(&tmp, &B, &C);
     fq2_sub(&H, &H, &tmp); /* 2YZ */
-    fq2_sub(&I, &E, &B);
+    fq2_sub(&l->c, &E, &B);
     fq2_sqr(&J, &t->x);
+    fq2_neg(&l->a, &H);
+    fq2_dbl(&l->b, &J);
+    fq2_add(&l->b, &l->b, &J);
     /* X3 = A (B - F), Y3 = G^2 - 3E^2, Z3 = B H */
     fq2_sub(&tmp, &B, &F);
     fq2_mul(&t->x, &A, &tmp);
@@ -61,19 +78,15 @@ static void pr_double_step(zkv_fq12 *f, pr_pair *s) {
     fq2_dbl(&tmp, &tmp);
     fq2_sub(&t->y, &G, &tmp);
     fq2_mul(&t->z, &B, &H);
-    fq2_mul_fq(&la, &H, &s->neg_yp);
-    fq2_mul_fq(&lb, &J, &s->xp3);
-    fq12_mul_by_line(f, &la, &lb, &I);
 }
 
 /*
- * T <- T + Q (Q affine) and the line through T and Q evaluated at P, scaled by
- * lambda = X - xQ Z:  lambda yP - theta xP w + (theta xQ - lambda yQ) w^3, theta = Y - yQ Z.
+ * T <- T + Q (Q affine) and the line through T and Q scaled by lambda = X - xQ Z:
+ *   lambda yP - theta xP w + (theta xQ - lambda yQ) w^3,  theta = Y - yQ Z.
  * T's coordinates are only updated when update_t is set (not needed for the last line).
  */
-static void pr_add_step(zkv_fq12 *f, pr_pair *s, const zkv_g2_affine *q, int update_t) {
-    pr_point *t = &s->t;
-    zkv_fq2 theta, lambda, C, D, E, F, G, H, la, lb, lc, tmp;
+static void pr_add_step(pr_line *l, pr_point *t, const zkv_g2_affine *q, int update_t) {
+    zkv_fq2 theta, lambda, C, D, E, F, G, H, tmp;
     fq2_mul(&theta, &q->y, &t->z);
     fq2_sub(&theta, &t->y, &theta);
     fq2_mul(&lambda, &q->x, &t->z);
@@ -94,12 +107,25 @@ static void pr_add_step(zkv_fq12 *f, pr_pair *s, const zkv_g2_affine *q, int upd
         fq2_sub(&t->y, &tmp, &G);
         fq2_mul(&t->z, &t->z, &E);
     }
-    fq2_mul_fq(&la, &lambda, &s->yp);
-    fq2_mul_fq(&lb, &theta, &s->neg_xp);
-    fq2_mul(&lc, &theta, &q->x);
+    l->a = lambda;
+    fq2_neg(&l->b, &theta);
+    fq2_mul(&l->c, &theta, &q->x);
     fq2_mul(&tmp, &lambda, &q->y);
-    fq2_sub(&lc, &lc, &tmp);
-    fq12_mul_by_line(f, &la, &lb, &lc);
+    fq2_sub(&l->c, &l->c, &tmp);
+}
+
+static void pr_eval(zkv_fq12 *f, const pr_line *l, const pr_pair *s) {
+    zkv_fq2 la, lb;
+    fq2_mul_fq(&la, &l->a, &s->yp);
+    fq2_mul_fq(&lb, &l->b, &s->xp);
+    fq12_mul_by_line(f, &la, &lb, &l->c);
+}
+
+static void pr_eval_prepared(zkv_fq12 *f, const pr_ppair *s, int k) {
+    zkv_fq2 lb, lc;
+    fq2_mul_fq(&lb, &s->q->lines[k][0], &s->xs);
+    fq2_mul_fq(&lc, &s->q->lines[k][1], &s->ys);
+    fq12_mul_by_line1(f, &lb, &lc);
 }
 
 static int pr_g1_is_infinity(const zkv_g1_affine *p) {
@@ -110,58 +136,149 @@ static int pr_g2_is_infinity(const zkv_g2_affine *q) {
     return fq2_is_zero(&q->x) & fq2_is_zero(&q->y);
 }
 
-/* Miller loop of up to PAIR_CHUNK pairs sharing one accumulator. */
-static void pr_miller_chunk(zkv_fq12 *f, const zkv_g1_affine *ps, const zkv_g2_affine *qs,
-                            size_t n) {
-    pr_pair st[PAIR_CHUNK];
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (pr_g1_is_infinity(&ps[i]) || pr_g2_is_infinity(&qs[i])) continue;
-        pr_pair *s = &st[m++];
-        s->q = qs[i];
-        s->neg_q.x = qs[i].x;
-        fq2_neg(&s->neg_q.y, &qs[i].y);
-        s->t.x = qs[i].x;
-        s->t.y = qs[i].y;
-        fq2_set_one(&s->t.z);
-        s->yp = ps[i].y;
-        fq_neg(&s->neg_yp, &ps[i].y);
-        fq_dbl(&s->xp3, &ps[i].x);
-        fq_add(&s->xp3, &s->xp3, &ps[i].x);
-        fq_neg(&s->neg_xp, &ps[i].x);
+static void pr_start(pr_point *t, const zkv_g2_affine *q) {
+    t->x = q->x;
+    t->y = q->y;
+    fq2_set_one(&t->z);
+}
+
+/* The two last lines, through pi(Q) and -pi^2(Q). */
+static void pr_frobenius_lines(pr_line l[2], pr_point *t, const zkv_g2_affine *q) {
+    zkv_g2_affine q1, q2;
+    tw_g2_affine_frobenius(&q1, q, 1);
+    tw_g2_affine_frobenius(&q2, q, 2);
+    fq2_neg(&q2.y, &q2.y);
+    pr_add_step(&l[0], t, &q1, 1);
+    pr_add_step(&l[1], t, &q2, 0);
+}
+
+void zkv_g2_prepare(zkv_g2_prepared *out, const zkv_g2_affine *q) {
+    memset(out, 0, sizeof *out);
+    if (pr_g2_is_infinity(q)) {
+        out->infinity = 1;
+        return;
     }
-    fq12_set_one(f);
-    if (m == 0) return;
+    pr_line l[PR_NLINES];
+    zkv_fq2 prefix[PR_NLINES], inv, t;
+    zkv_g2_affine neg_q = {q->x, q->y};
+    fq2_neg(&neg_q.y, &q->y);
+    pr_point pt;
+    pr_start(&pt, q);
+    int k = 0;
     for (int i = TW_ATE_NAF_LEN - 2; i >= 0; i--) {
-        if (i != TW_ATE_NAF_LEN - 2) fq12_sqr(f, f);
-        for (size_t j = 0; j < m; j++) pr_double_step(f, &st[j]);
+        pr_double_step(&l[k++], &pt);
         int d = TW_ATE_NAF[i];
-        if (d == 0) continue;
-        for (size_t j = 0; j < m; j++)
-            pr_add_step(f, &st[j], d > 0 ? &st[j].q : &st[j].neg_q, 1);
+        if (d != 0) pr_add_step(&l[k++], &pt, d > 0 ? q : &neg_q, 1);
     }
-    for (size_t j = 0; j < m; j++) {
-        zkv_g2_affine q1, q2;
-        tw_g2_affine_frobenius(&q1, &st[j].q, 1);
-        tw_g2_affine_frobenius(&q2, &st[j].q, 2);
-        fq2_neg(&q2.y, &q2.y);
-        pr_add_step(f, &st[j], &q1, 1);
-        pr_add_step(f, &st[j], &q2, 0);
+    pr_frobenius_lines(&l[k], &pt, q);
+    k += 2;
+    /* Scale every line by 1/a (Fq2 factors vanish in the final exponentiation): one shared
+     * inversion by Montgomery's trick. a != 0 for Q of order r: it is -2YZ for doublings
+     * (Y = 0 only at order 2) and X - xQ Z for additions (T = +-Q never happens: the
+     * multiples of Q met in the loop are not +-1 mod r). */
+    prefix[0] = l[0].a;
+    for (int j = 1; j < k; j++) fq2_mul(&prefix[j], &prefix[j - 1], &l[j].a);
+    tw_fq2_inv(&inv, &prefix[k - 1]);
+    for (int j = k - 1; j >= 0; j--) {
+        if (j > 0) {
+            fq2_mul(&t, &inv, &prefix[j - 1]); /* 1/a_j */
+            fq2_mul(&inv, &inv, &l[j].a);
+        } else {
+            t = inv;
+        }
+        fq2_mul(&out->lines[j][0], &l[j].b, &t);
+        fq2_mul(&out->lines[j][1], &l[j].c, &t);
     }
 }
 
-void zkv_miller_loop(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n) {
+/* Miller loop of up to PAIR_CHUNK plain and PAIR_CHUNK prepared pairs sharing one
+ * accumulator. */
+static void pr_miller_chunk(zkv_fq12 *f, const zkv_g1_affine *ps, const zkv_g2_affine *qs,
+                            size_t n, const zkv_g1_affine *pps,
+                            const zkv_g2_prepared *const *pqs, size_t m) {
+    pr_pair st[PAIR_CHUNK];
+    pr_ppair pst[PAIR_CHUNK];
+    zkv_fq yps[PAIR_CHUNK], scratch[PAIR_CHUNK];
+    pr_line l;
+    size_t nn = 0, mm = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pr_g1_is_infinity(&ps[i]) || pr_g2_is_infinity(&qs[i])) continue;
+        pr_pair *s = &st[nn++];
+        s->q = qs[i];
+        s->neg_q.x = qs[i].x;
+        fq2_neg(&s->neg_q.y, &qs[i].y);
+        pr_start(&s->t, &qs[i]);
+        s->yp = ps[i].y;
+        s->xp = ps[i].x;
+    }
+    for (size_t i = 0; i < m; i++) {
+        if (pr_g1_is_infinity(&pps[i]) || pqs[i]->infinity) continue;
+        pst[mm].q = pqs[i];
+        pst[mm].xs = pps[i].x;
+        yps[mm++] = pps[i].y;
+    }
+    fq12_set_one(f);
+    if (nn + mm == 0) return;
+    /* yP != 0 for every point of G1 (no point of order 2), so the inversion succeeds */
+    if (mm > 0) zkv_fq_batch_inv(yps, yps, mm, scratch);
+    for (size_t j = 0; j < mm; j++) {
+        pst[j].ys = yps[j];
+        fq_mul(&pst[j].xs, &pst[j].xs, &yps[j]);
+    }
+    int k = 0;
+    for (int i = TW_ATE_NAF_LEN - 2; i >= 0; i--) {
+        if (i != TW_ATE_NAF_LEN - 2) fq12_sqr(f, f);
+        for (size_t j = 0; j < nn; j++) {
+            pr_double_step(&l, &st[j].t);
+            pr_eval(f, &l, &st[j]);
+        }
+        for (size_t j = 0; j < mm; j++) pr_eval_prepared(f, &pst[j], k);
+        k++;
+        int d = TW_ATE_NAF[i];
+        if (d == 0) continue;
+        for (size_t j = 0; j < nn; j++) {
+            pr_add_step(&l, &st[j].t, d > 0 ? &st[j].q : &st[j].neg_q, 1);
+            pr_eval(f, &l, &st[j]);
+        }
+        for (size_t j = 0; j < mm; j++) pr_eval_prepared(f, &pst[j], k);
+        k++;
+    }
+    for (size_t j = 0; j < nn; j++) {
+        pr_line fl[2];
+        pr_frobenius_lines(fl, &st[j].t, &st[j].q);
+        pr_eval(f, &fl[0], &st[j]);
+        pr_eval(f, &fl[1], &st[j]);
+    }
+    for (size_t j = 0; j < mm; j++) {
+        pr_eval_prepared(f, &pst[j], k);
+        pr_eval_prepared(f, &pst[j], k + 1);
+    }
+}
+
+void zkv_miller_loop_prepared(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_g2_affine *qs,
+                              size_t n, const zkv_g1_affine *pps,
+                              const zkv_g2_prepared *const *pqs, size_t m) {
     zkv_fq12 acc, f;
+    size_t i = 0, j = 0;
     fq12_set_one(&acc);
-    for (size_t i = 0; i < n; i += PAIR_CHUNK) {
-        size_t k = n - i < PAIR_CHUNK ? n - i : PAIR_CHUNK;
-        pr_miller_chunk(&f, ps + i, qs + i, k);
-        if (i == 0)
+    do {
+        size_t a = n - i < PAIR_CHUNK ? n - i : PAIR_CHUNK;
+        size_t b = m - j < PAIR_CHUNK ? m - j : PAIR_CHUNK;
+        /* no arithmetic on the NULL arrays of an empty side */
+        pr_miller_chunk(&f, a ? ps + i : ps, a ? qs + i : qs, a, b ? pps + j : pps,
+                        b ? pqs + j : pqs, b);
+        if (i == 0 && j == 0)
             acc = f;
         else
             fq12_mul(&acc, &acc, &f);
-    }
+        i += a;
+        j += b;
+    } while (i < n || j < m);
     *out = acc;
+}
+
+void zkv_miller_loop(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n) {
+    zkv_miller_loop_prepared(out, ps, qs, n, NULL, NULL, 0);
 }
 
 /* ------------------------------------------------------------ final exponentiation */
@@ -250,8 +367,15 @@ void zkv_pairing(zkv_fq12 *out, const zkv_g1_affine *p, const zkv_g2_affine *q) 
 }
 
 int zkv_pairing_check(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n) {
+    return zkv_pairing_check_prepared(ps, qs, n, NULL, NULL, 0, NULL);
+}
+
+int zkv_pairing_check_prepared(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n,
+                               const zkv_g1_affine *pps, const zkv_g2_prepared *const *pqs,
+                               size_t m, const zkv_fq12 *factor) {
     zkv_fq12 f;
-    zkv_miller_loop(&f, ps, qs, n);
+    zkv_miller_loop_prepared(&f, ps, qs, n, pps, pqs, m);
+    if (factor != NULL) fq12_mul(&f, &f, factor);
     zkv_final_exp(&f, &f);
     return fq12_is_one(&f);
 }

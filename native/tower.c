@@ -151,3 +151,88 @@ zkv_error zkv_fq12_from_bytes(zkv_fq12 *out, const uint8_t in[384]) {
 void zkv_fq12_mul(zkv_fq12 *out, const zkv_fq12 *a, const zkv_fq12 *b) { fq12_mul(out, a, b); }
 
 int zkv_fq12_is_one(const zkv_fq12 *a) { return fq12_is_one(a); }
+
+/* a^(p^4 - p^2 + 1) == 1, i.e. a lies in the cyclotomic subgroup, where the Granger-Scott
+ * squaring is valid and conjugation inverts. */
+static int tw_fq12_is_cyclotomic(const zkv_fq12 *a) {
+    zkv_fq12 f2, f4;
+    tw_fq12_frobenius(&f2, a, 2);
+    tw_fq12_frobenius(&f4, &f2, 2);
+    fq12_mul(&f4, &f4, a);
+    return fq12_equal(&f4, &f2);
+}
+
+/* Width-5 NAF of the 256-bit little-endian e: digits odd in [-15, 15] or 0, at least four
+ * zeros after each non-zero one; returns the number of digits (at most 257). */
+static int tw_wnaf5(int8_t digits[257], const uint8_t e[32]) {
+    uint64_t k[5] = {0};
+    for (int i = 0; i < 32; i++) k[i / 8] |= (uint64_t)e[i] << (8 * (i % 8));
+    int len = 0;
+    while (k[0] | k[1] | k[2] | k[3] | k[4]) {
+        int d = 0;
+        if (k[0] & 1) {
+            d = (int)(k[0] & 31);
+            if (d >= 16) d -= 32;
+            /* k -= d: subtract a small positive value or add a small one, with carries */
+            if (d > 0) {
+                uint64_t borrow = (uint64_t)d;
+                for (int j = 0; j < 5 && borrow; j++) {
+                    uint64_t old = k[j];
+                    k[j] = old - borrow;
+                    borrow = old < borrow;
+                }
+            } else {
+                uint64_t carry = (uint64_t)(-d);
+                for (int j = 0; j < 5 && carry; j++) {
+                    k[j] += carry;
+                    carry = k[j] < carry;
+                }
+            }
+        }
+        digits[len++] = (int8_t)d;
+        for (int j = 0; j < 4; j++) k[j] = (k[j] >> 1) | (k[j + 1] << 63);
+        k[4] >>= 1;
+    }
+    return len;
+}
+
+void zkv_fq12_pow_vartime(zkv_fq12 *out, const zkv_fq12 *a, const uint8_t e[32]) {
+    zkv_fq12 acc, t;
+    if (tw_fq12_is_cyclotomic(a)) {
+        int8_t digits[257];
+        zkv_fq12 odd[8], a2; /* odd[i] = a^(2i+1) */
+        int len = tw_wnaf5(digits, e);
+        fq12_set_one(&acc);
+        if (len == 0) {
+            *out = acc;
+            return;
+        }
+        odd[0] = *a;
+        tw_fq12_cyclotomic_sqr(&a2, a);
+        for (int i = 1; i < 8; i++) fq12_mul(&odd[i], &odd[i - 1], &a2);
+        acc = odd[digits[len - 1] >> 1]; /* the top digit is positive */
+        for (int i = len - 2; i >= 0; i--) {
+            tw_fq12_cyclotomic_sqr(&acc, &acc);
+            int d = digits[i];
+            if (d > 0) {
+                fq12_mul(&acc, &acc, &odd[d >> 1]);
+            } else if (d < 0) {
+                fq12_conj(&t, &odd[(-d) >> 1]);
+                fq12_mul(&acc, &acc, &t);
+            }
+        }
+        *out = acc;
+        return;
+    }
+    /* Anything else (e.g. a Miller loop value): plain 4-bit windows, full squarings. */
+    zkv_fq12 table[16];
+    fq12_set_one(&table[0]);
+    for (int i = 1; i < 16; i++) fq12_mul(&table[i], &table[i - 1], a);
+    fq12_set_one(&acc);
+    for (int i = 63; i >= 0; i--) {
+        for (int s = 0; s < 4; s++) fq12_sqr(&acc, &acc);
+        int w = (e[i / 2] >> (4 * (i & 1))) & 15;
+        if (w) fq12_mul(&acc, &acc, &table[w]);
+    }
+    *out = acc;
+}

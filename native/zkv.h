@@ -156,6 +156,30 @@ void zkv_pairing(zkv_fq12 *out, const zkv_g1_affine *p, const zkv_g2_affine *q);
 /* 1 if prod e(ps[i], qs[i]) == 1, else 0 (one final exponentiation). */
 int zkv_pairing_check(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n);
 
+/* A G2 point prepared for Miller loops: the 88 lines of the optimal ate loop for a fixed Q
+ * (65 doublings, 21 additions, the two Frobenius lines), each stored as (b, c) for the line
+ * 1 + b (xP/yP) w + c (1/yP) w^3 (scaled so its yP coefficient is 1). Opaque: build it with
+ * zkv_g2_prepare. */
+typedef struct { zkv_fq2 lines[88][2]; uint64_t infinity; } zkv_g2_prepared;
+/* q must be on the twist and in the order-r subgroup (e.g. from zkv_g2_affine_from_bytes);
+ * infinity is allowed (its pairs contribute 1). Public data (vartime). */
+void zkv_g2_prepare(zkv_g2_prepared *out, const zkv_g2_affine *q);
+/* Product of the Miller loops of n plain pairs (ps[i], qs[i]) and m prepared pairs
+ * (pps[j], *pqs[j]), sharing the Fq12 squarings; defined, like zkv_miller_loop, up to factors
+ * the final exponentiation removes. Public data (vartime). */
+void zkv_miller_loop_prepared(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_g2_affine *qs,
+                              size_t n, const zkv_g1_affine *pps,
+                              const zkv_g2_prepared *const *pqs, size_t m);
+/* 1 if the final exponentiation of (the Miller product above) * factor is 1, else 0; factor
+ * may be NULL (taken as 1), or e.g. a precomputed Miller value of a fixed pair. */
+int zkv_pairing_check_prepared(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n,
+                               const zkv_g1_affine *pps, const zkv_g2_prepared *const *pqs,
+                               size_t m, const zkv_fq12 *factor);
+/* out = a^e, e a 32-byte little-endian exponent (any value). Fast (signed-window cyclotomic
+ * squarings) for a in the cyclotomic subgroup (so for GT), which it detects; other values of
+ * Fq12 take a slower generic path with the same result. Public data (vartime). */
+void zkv_fq12_pow_vartime(zkv_fq12 *out, const zkv_fq12 *a, const uint8_t e[32]);
+
 /* ---------------------------------------------------------------- NTT over Fr */
 /* In-place radix-2 NTT of 2^log_n elements (natural order in and out), log_n <= 28.
  * Forward: a_i <- sum_j a_j w^(ij), w the primitive 2^log_n-th root of unity derived from
@@ -227,5 +251,30 @@ zkv_error zkv_poseidon_hash(uint8_t out[32], const void *ctx, const uint8_t *inp
  * On ZKV_NOT_CANONICAL the outputs of earlier hashes are written, later ones are not. */
 zkv_error zkv_poseidon_hash_many(uint8_t *out, const void *ctx, const uint8_t *inputs,
                                  size_t n_inputs, size_t count);
+
+/* ---- Groth16 prover kernels */
+/* Coefficient lists as snarkjs's .zkey stores them: count entries of 44 bytes (u32 matrix
+ * 0 = A / 1 = B, u32 row, u32 wire, 32-byte little-endian value v*R^2 mod r, R = 2^256).
+ * ZKV_BAD_ENCODING (with *bad_index) for a matrix > 1, row >= n_rows or wire >= n_wires,
+ * ZKV_NOT_CANONICAL for a stored value >= r. */
+zkv_error zkv_groth16_check_coefficients(const uint8_t *coefs, size_t count, size_t n_rows,
+                                         size_t n_wires, size_t *bad_index);
+/* a = A.w, b = B.w on each of n_rows rows, c = a*b (pointwise). ZKV_BAD_ARGUMENT if a
+ * coefficient fails the checks above. */
+zkv_error zkv_groth16_eval_ab(zkv_fr *a, zkv_fr *b, zkv_fr *c, size_t n_rows,
+                              const uint8_t *coefs, size_t count, const zkv_fr *witness,
+                              size_t n_wires);
+/* snarkjs's H evaluations, in place on 2^log_n rows: a, b, c are interpolated, evaluated on
+ * the coset w_2n * <w_n> and a_i = a_i * b_i - c_i; b and c are overwritten (scratch).
+ * ZKV_BAD_ARGUMENT for log_n > 27. */
+zkv_error zkv_groth16_h_odd(zkv_fr *a, zkv_fr *b, zkv_fr *c, uint32_t log_n);
+/* n points in snarkjs's Montgomery byte form (x*R mod p per coordinate, (0, 0) = identity):
+ * ZKV_NOT_CANONICAL / ZKV_NOT_ON_CURVE / ZKV_NOT_IN_SUBGROUP (G2 with check_subgroup only)
+ * with *bad_index. The G2 subgroup check costs ~0.1 ms per non-identity point. */
+zkv_error zkv_g1_affine_array_from_mont_bytes(zkv_g1_affine *out, const uint8_t *in, size_t n,
+                                              size_t *bad_index);
+zkv_error zkv_g2_affine_array_from_mont_bytes(zkv_g2_affine *out, const uint8_t *in, size_t n,
+                                              int check_subgroup, size_t *bad_index);
+void zkv_g1_affine_array_to_mont_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n);
 
 #endif

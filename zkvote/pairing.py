@@ -2,14 +2,16 @@
 the EIP-197 precompile's) pairing.
 
 Pairing equations are checked with :func:`pairing_check`, which multiplies the Miller loops of
-all pairs and performs a single final exponentiation.
+all pairs and performs a single final exponentiation. A G2 point that takes part in many
+pairings (a verifying key's) can be wrapped once in :class:`PreparedG2`, which precomputes its
+Miller loop lines; it can stand in for the G2 point of any pair.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zkvote.backend import impl
+from zkvote.backend import current, impl
 from zkvote.errors import InvalidEncoding, NotInSubgroup
 from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
@@ -88,15 +90,9 @@ class GT:
         return GT._trusted(impl("pairing").fq12_mul(self._f, other._f))
 
     def _pow(self, e: int) -> GT:
-        # Left-to-right square-and-multiply, e >= 0. Exponentiation is rare (tests, checks of
-        # outside values), so a Python loop over the backend's product is fast enough.
-        mul = impl("pairing").fq12_mul
-        acc, base = _ONE, self._f
-        for bit in bin(e)[2:]:
-            acc = mul(acc, acc)
-            if bit == "1":
-                acc = mul(acc, base)
-        return GT._trusted(acc)
+        # 0 <= e <= r < 2^256 here; the native backend uses cyclotomic squarings when self is
+        # in GT and a generic path otherwise, so the result is exact for any Fq12 value.
+        return GT._trusted(impl("pairing").fq12_pow(self._f, e))
 
     def __pow__(self, k: object) -> GT:
         """self^k for any int k, reduced mod r (valid for elements of GT)."""
@@ -116,15 +112,58 @@ class GT:
         return f"GT({self._f})"
 
 
+class PreparedG2:
+    """A G2 point with its Miller loop lines precomputed, usable wherever a pair takes a G2
+    point (:func:`miller_loop`, :func:`pairing_check`); each such pair then costs about half
+    as much. Build once per fixed point (e.g. a verifying key's); immutable.
+
+    The lines are computed for the current backend at construction and, if the backend is
+    switched later, once more for the new one.
+    """
+
+    __slots__ = ("_point", "_handles")
+    _point: G2
+    _handles: dict
+
+    def __init__(self, q: G2) -> None:
+        """Raises InvalidEncoding if ``q`` is not a G2 (a G2 is always a valid point of the
+        order-r subgroup, so an off-curve or non-subgroup point cannot be prepared)."""
+        if not isinstance(q, G2):
+            raise InvalidEncoding(f"PreparedG2 takes a G2 point, not {type(q).__name__}")
+        object.__setattr__(self, "_point", q)
+        object.__setattr__(self, "_handles", {})
+        self._handle()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("PreparedG2 values are immutable")
+
+    @property
+    def point(self) -> G2:
+        """The prepared point."""
+        return self._point
+
+    def _handle(self) -> object:
+        backend = current()
+        handle = self._handles.get(backend)
+        if handle is None:
+            q = None if self._point.is_identity() else self._point.to_affine()
+            handle = self._handles[backend] = impl("pairing", backend).prepare_g2(q)
+        return handle
+
+    def __repr__(self) -> str:
+        return f"PreparedG2({self._point!r})"
+
+
 def _pair(p: object, q: object) -> tuple:
-    if not isinstance(p, G1) or not isinstance(q, G2):
+    if not isinstance(p, G1) or not isinstance(q, G2 | PreparedG2):
         raise InvalidEncoding("a pairing takes a G1 point and a G2 point")
     g1 = None if p.is_identity() else p.to_affine()
-    g2 = None if q.is_identity() else q.to_affine()
-    return g1, g2
+    if isinstance(q, PreparedG2):
+        return g1, q._handle()
+    return g1, None if q.is_identity() else q.to_affine()
 
 
-def _pairs(pairs: Sequence[tuple[G1, G2]]) -> list[tuple]:
+def _pairs(pairs: Sequence[tuple[G1, G2 | PreparedG2]]) -> list[tuple]:
     out = []
     for item in pairs:
         if not isinstance(item, tuple | list) or len(item) != 2:
@@ -139,14 +178,19 @@ def pairing(p: G1, q: G2) -> GT:
     Raises InvalidEncoding if p is not a G1 or q not a G2 (their constructors already
     guaranteed they are valid group elements).
     """
+    if not isinstance(q, G2):
+        raise InvalidEncoding("a pairing takes a G1 point and a G2 point")
     return GT._trusted(impl("pairing").pairing(*_pair(p, q)))
 
 
-def miller_loop(pairs: Sequence[tuple[G1, G2]]) -> GT:
-    """The product of the Miller loops of ``pairs``, before the final exponentiation.
+def miller_loop(pairs: Sequence[tuple[G1, G2 | PreparedG2]]) -> GT:
+    """The product of the Miller loops of ``pairs``, before the final exponentiation; a G2
+    point may be given as a :class:`PreparedG2`.
 
     The value is only defined up to factors the final exponentiation removes, so it may
-    differ between backends; ``final_exponentiation(miller_loop(pairs))`` does not.
+    differ between backends (and between a point and its PreparedG2);
+    ``final_exponentiation(miller_loop(pairs))`` does not. Raises InvalidEncoding for
+    anything but (G1, G2 | PreparedG2) pairs.
     """
     return GT._trusted(impl("pairing").miller_loop(_pairs(pairs)))
 
@@ -158,7 +202,21 @@ def final_exponentiation(f: GT) -> GT:
     return GT._trusted(impl("pairing").final_exponentiation(f._f))
 
 
-def pairing_check(pairs: Sequence[tuple[G1, G2]]) -> bool:
+def pairing_check(pairs: Sequence[tuple[G1, G2 | PreparedG2]], *,
+                  factor: GT | None = None) -> bool:
     """Whether prod e(p_i, q_i) == 1, with one final exponentiation for all pairs (an empty
-    product is 1). Raises InvalidEncoding for anything but (G1, G2) pairs."""
-    return impl("pairing").pairing_check(_pairs(pairs))
+    product is 1); a G2 point may be given as a :class:`PreparedG2`.
+
+    ``factor``, if given, is a Miller loop value computed under the current backend (from
+    :func:`miller_loop`), multiplied in before the final exponentiation:
+    ``pairing_check(pairs, factor=miller_loop(more))`` equals ``pairing_check(pairs + more)``
+    at the cost of one Fq12 product for ``more``. Raises InvalidEncoding for anything but
+    (G1, G2 | PreparedG2) pairs or a factor that is not a GT.
+    """
+    if factor is not None and not isinstance(factor, GT):
+        raise InvalidEncoding("factor must be a GT value (a Miller loop value)")
+    backend = impl("pairing")
+    checked = _pairs(pairs)
+    if factor is None:
+        return backend.pairing_check(checked)
+    return backend.pairing_check_prepared(checked, factor._f)

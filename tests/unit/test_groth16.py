@@ -9,6 +9,7 @@ from zkvote.backend import use_backend
 from zkvote.field import FR_MODULUS as R
 from zkvote.g1 import G1
 from zkvote.g2 import G2
+from zkvote.pairing import final_exponentiation
 from zkvote.snark.keys import Proof, prepare_verifying_key
 from zkvote.snark.prover import prove
 from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
@@ -134,6 +135,37 @@ def test_batch_with_swapped_proofs_fails(pvk, proofs):
     swapped = [(proofs[0][0], proofs[1][1]), (proofs[1][0], proofs[0][1])] + proofs[2:]
     assert not batch_verify(pvk, swapped)
     assert find_invalid(pvk, swapped) == [0, 1]
+
+
+def test_prepared_key_holds_the_negated_points_and_the_inverse_of_e_alpha_beta(pk, pvk):
+    assert pvk.gamma_g2_neg_prepared.point == -pk.vk.gamma_g2
+    assert pvk.delta_g2_neg_prepared.point == -pk.vk.delta_g2
+    assert pvk.beta_g2_prepared.point == pk.vk.beta_g2
+    inverse = final_exponentiation(pvk.neg_alpha_beta_miller())
+    assert (inverse * pvk.alpha_g1_beta_g2).is_one()
+
+
+def test_proof_that_balances_only_without_the_alpha_beta_term_is_rejected(pvk, proofs):
+    # A = vk_x, B = gamma, C = O satisfy e(A, B) = e(vk_x, gamma) e(C, delta): only the
+    # e(alpha, beta) term (a Miller value in verify, a GT power in batch_verify) rejects it
+    public = proofs[0][0]
+    vk = pvk.vk
+    vk_x = vk.gamma_abc_g1[0]
+    for x, point in zip(public, vk.gamma_abc_g1[1:], strict=True):
+        vk_x = vk_x + point * x
+    forged = Proof(a_g1=vk_x, b_g2=vk.gamma_g2, c_g1=G1.identity())
+    assert not verify(pvk, public, forged)
+    assert not batch_verify(pvk, [(public, forged)] * 3)
+    assert not batch_verify(pvk, [proofs[0], (public, forged)])
+
+
+@pytest.mark.slow
+def test_reference_backend_verifies_with_a_key_prepared_under_native(pvk, proofs):
+    # Miller values and prepared lines are per backend: the key computes them again
+    with use_backend("reference"):
+        assert verify(pvk, *proofs[0])
+        assert not verify(pvk, proofs[1][0], proofs[0][1])
+        assert batch_verify(pvk, proofs[:2])
 
 
 @pytest.mark.slow

@@ -4,11 +4,19 @@ import random
 
 import pytest
 
+from zkvote.backend import use_backend
 from zkvote.errors import NotInSubgroup
 from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
 from zkvote.g2 import G2
-from zkvote.pairing import GT, final_exponentiation, miller_loop, pairing, pairing_check
+from zkvote.pairing import (
+    GT,
+    PreparedG2,
+    final_exponentiation,
+    miller_loop,
+    pairing,
+    pairing_check,
+)
 
 rng = random.Random(4321)
 
@@ -135,3 +143,51 @@ def test_gt_from_bytes_rejects_fq12_values_outside_gt():
     f = miller_loop([(G1.generator(), G2.generator())])  # before the final exponentiation
     with pytest.raises(NotInSubgroup):
         GT.from_bytes(f.to_bytes())
+
+
+def test_prepared_g2_stands_for_its_point_in_pairing_checks():
+    p, q = 7 * G1.generator(), 11 * G2.generator()
+    prepared = PreparedG2(q)
+    assert prepared.point == q
+    assert pairing_check([(p, prepared), (-p, q)])
+    assert pairing_check([(p, prepared), (-p, prepared)])
+    assert not pairing_check([(p, prepared), (p, prepared)])
+    assert final_exponentiation(miller_loop([(p, prepared)])) == pairing(p, q)
+
+
+def test_prepared_identity_contributes_one():
+    prepared = PreparedG2(G2.identity())
+    assert pairing_check([(G1.generator(), prepared)])
+    assert final_exponentiation(miller_loop([(G1.generator(), prepared)])).is_one()
+
+
+def test_pairing_check_factor_is_the_miller_value_of_more_pairs():
+    p, q = 5 * G1.generator(), PreparedG2(3 * G2.generator())
+    more = [(-(15 * G1.generator()), G2.generator())]
+    assert pairing_check([(p, q)], factor=miller_loop(more))
+    assert not pairing_check([(p, q)], factor=miller_loop([(G1.generator(), q)]))
+    assert not pairing_check([(p, q)])
+
+
+def test_prepared_g2_is_prepared_again_for_another_backend():
+    p, q = 2 * G1.generator(), 3 * G2.generator()
+    prepared = PreparedG2(q)  # native lines
+    with use_backend("reference"):
+        assert pairing_check([(p, prepared), (-(6 * G1.generator()), G2.generator())])
+
+
+def test_gt_pow_reduces_the_exponent_mod_r_and_composes():
+    e = pairing(G1.generator(), G2.generator())
+    a, b = rng.randrange(FR_MODULUS), rng.randrange(FR_MODULUS)
+    assert e**a * e**b == e ** (a + b)
+    assert (e**a) ** b == e ** (a * b)
+    assert e ** (a + FR_MODULUS) == e**a
+    assert e**0 == GT.one()
+    assert e**1 == e
+    assert e**2 == e * e
+
+
+def test_gt_pow_of_a_miller_value_is_exact_too():
+    # outside GT the native power takes its generic path; compare with multiplication
+    f = miller_loop([(G1.generator(), G2.generator())])
+    assert f**3 == f * f * f

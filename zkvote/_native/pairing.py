@@ -7,6 +7,10 @@ already validated (points on their curves and in their groups).
 
 The value of :func:`miller_loop` is only defined up to factors that the final exponentiation
 removes: it differs between backends; ``final_exponentiation(miller_loop(...))`` does not.
+
+A G2 point used in many pairings can be prepared once (:func:`prepare_g2`): the handle holds
+the line coefficients of its Miller loop, and stands in for the point in the ``pairs`` of
+:func:`miller_loop`, :func:`pairing_check` and :func:`pairing_check_prepared`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from zkvote._native.lib import check, ffi, int_to_le32, le32_to_int, lib
 
 Fq12 = tuple[int, ...]
 G1Affine = tuple[int, int] | None
-Pair = tuple[G1Affine, _g2.G2Affine]
+Pair = tuple[G1Affine, "_g2.G2Affine | PreparedG2"]
 
 FQ12_BYTES = 384
 
@@ -27,14 +31,43 @@ def _g1_bytes(p: G1Affine) -> bytes:
     return bytes(64) if p is None else int_to_le32(p[0]) + int_to_le32(p[1])
 
 
+class PreparedG2:
+    """Opaque handle: a G2 point's precomputed Miller loop lines (a ``zkv_g2_prepared``)."""
+
+    __slots__ = ("_ptr",)
+
+    def __init__(self, ptr) -> None:
+        self._ptr = ptr
+
+
+def prepare_g2(q: _g2.G2Affine) -> PreparedG2:
+    """Precompute the Miller loop lines of ``q`` (None for the identity). The C decoder checks
+    the point again (curve, subgroup): InvalidPoint / NotInSubgroup / FieldRangeError."""
+    affine = ffi.new("zkv_g2_affine *")
+    check(lib.zkv_g2_affine_from_bytes(affine, _g2.encode(q)), "G2 point")
+    ptr = ffi.new("zkv_g2_prepared *")
+    lib.zkv_g2_prepare(ptr, affine)
+    return PreparedG2(ptr)
+
+
 def _pairs(pairs: Sequence[Pair]):
-    n = len(pairs)
+    """C arrays for the plain pairs and for the prepared ones (kept apart)."""
+    plain = [(p, q) for p, q in pairs if not isinstance(q, PreparedG2)]
+    prepared = [(p, q) for p, q in pairs if isinstance(q, PreparedG2)]
+    n, m = len(plain), len(prepared)
     ps = ffi.new("zkv_g1_affine[]", max(n, 1))
     qs = ffi.new("zkv_g2_affine[]", max(n, 1))
-    for i, (p, q) in enumerate(pairs):
+    for i, (p, q) in enumerate(plain):
         check(lib.zkv_g1_affine_from_bytes(ps + i, _g1_bytes(p)), "G1 point")
         qs[i] = _g2._affine(q)[0]
-    return ps, qs, n
+    pps = ffi.new("zkv_g1_affine[]", max(m, 1))
+    pqs = ffi.new("zkv_g2_prepared *[]", max(m, 1))
+    for i, (p, q) in enumerate(prepared):
+        check(lib.zkv_g1_affine_from_bytes(pps + i, _g1_bytes(p)), "G1 point")
+        pqs[i] = q._ptr
+    # the handles' memory must outlive the call: cffi keeps only the pointers in pqs
+    keep = [q for _, q in prepared]
+    return ps, qs, n, pps, pqs, m, keep
 
 
 def fq12_to_bytes(f: Fq12) -> bytes:
@@ -77,19 +110,27 @@ def fq12_is_one(a: Fq12) -> bool:
     return bool(lib.zkv_fq12_is_one(_fq12(a)))
 
 
+def fq12_pow(a: Fq12, e: int) -> Fq12:
+    """a^e for 0 <= e < 2^256 (fast for a in GT: cyclotomic squarings)."""
+    out = ffi.new("zkv_fq12 *")
+    lib.zkv_fq12_pow_vartime(out, _fq12(a), int_to_le32(e))
+    return _from_struct(out)
+
+
 def pairing(p: G1Affine, q: _g2.G2Affine) -> Fq12:
     """e(p, q); 1 if either is the identity."""
-    ps, qs, _ = _pairs([(p, q)])
+    ps, qs, *_ = _pairs([(p, q)])
     out = ffi.new("zkv_fq12 *")
     lib.zkv_pairing(out, ps, qs)
     return _from_struct(out)
 
 
 def miller_loop(pairs: Sequence[Pair]) -> Fq12:
-    """Product of the Miller loops of ``pairs`` (not final-exponentiated)."""
-    ps, qs, n = _pairs(pairs)
+    """Product of the Miller loops of ``pairs`` (not final-exponentiated); G2 points may be
+    prepared handles."""
+    ps, qs, n, pps, pqs, m, _keep = _pairs(pairs)
     out = ffi.new("zkv_fq12 *")
-    lib.zkv_miller_loop(out, ps, qs, n)
+    lib.zkv_miller_loop_prepared(out, ps, qs, n, pps, pqs, m)
     return _from_struct(out)
 
 
@@ -100,7 +141,14 @@ def final_exponentiation(f: Fq12) -> Fq12:
     return _from_struct(out)
 
 
+def pairing_check_prepared(pairs: Sequence[Pair], factor: Fq12 | None = None) -> bool:
+    """Whether final_exponentiation(miller_loop(pairs) * factor) == 1 (factor: a Miller value
+    of this backend, e.g. of a fixed pair, or None); G2 points may be prepared handles."""
+    ps, qs, n, pps, pqs, m, _keep = _pairs(pairs)
+    f = ffi.NULL if factor is None else _fq12(factor)
+    return bool(lib.zkv_pairing_check_prepared(ps, qs, n, pps, pqs, m, f))
+
+
 def pairing_check(pairs: Sequence[Pair]) -> bool:
     """Whether prod e(p_i, q_i) == 1 (one shared final exponentiation)."""
-    ps, qs, n = _pairs(pairs)
-    return bool(lib.zkv_pairing_check(ps, qs, n))
+    return pairing_check_prepared(pairs)

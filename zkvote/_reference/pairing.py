@@ -3,6 +3,9 @@
 Same functions and conventions as ``zkvote._native.pairing``. py_ecc's FQ12 is
 Fq[w]/(w^12 - 18 w^6 + 82); our tower has w^2 = v and w^6 = xi = 9 + u, so u = w^6 - 9 and
 the Fq2 coefficient g_k = a + b u of w^k is (a - 9b) w^k + b w^(k+6) in py_ecc's basis.
+
+A "prepared" G2 point here is just the checked point mapped to Fq12 once (py_ecc has no
+precomputed lines); it stands in for the point in ``pairs`` as in the native slice.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from zkvote.errors import FieldRangeError, InvalidEncoding
 
 Fq12 = tuple[int, ...]
 G1Affine = tuple[int, int] | None
-Pair = tuple[G1Affine, _g2.G2Affine]
+Pair = tuple[G1Affine, "_g2.G2Affine | PreparedG2"]
 
 P = bn.field_modulus
 R = bn.curve_order
@@ -73,10 +76,29 @@ def fq12_is_one(a: Fq12) -> bool:
     return a == (1,) + (0,) * 11
 
 
-def _miller(p: G1Affine, q: _g2.G2Affine) -> bn.FQ12:
-    if p is None or q is None:
+class PreparedG2:
+    """A checked G2 point and its image on the Fq12 curve (None for the identity)."""
+
+    __slots__ = ("point", "twisted")
+
+    def __init__(self, point: _g2.G2Affine) -> None:
+        self.point = point
+        self.twisted = None if point is None else bn.twist(_g2.to_py_ecc(point))
+
+
+def prepare_g2(q: _g2.G2Affine) -> PreparedG2:
+    """Check ``q`` again (InvalidPoint / NotInSubgroup / FieldRangeError, like the native
+    decoder) and keep it ready for Miller loops."""
+    return PreparedG2(_g2.decode(_g2.encode(q)))
+
+
+def _miller(p: G1Affine, q: _g2.G2Affine | PreparedG2) -> bn.FQ12:
+    if isinstance(q, PreparedG2):
+        q12 = q.twisted
+    else:
+        q12 = None if q is None else bn.twist(_g2.to_py_ecc(q))
+    if p is None or q12 is None:
         return bn.FQ12.one()
-    q12 = bn.twist(_g2.to_py_ecc(q))
     p12 = _pairing_impl.cast_point_to_fq12(_g1(p))
     return _pairing_impl.miller_loop(q12, p12, final_exponentiate=False)
 
@@ -96,5 +118,16 @@ def final_exponentiation(f: Fq12) -> Fq12:
     return from_py_ecc(to_py_ecc(f) ** FINAL_EXPONENT)
 
 
+def fq12_pow(a: Fq12, e: int) -> Fq12:
+    return from_py_ecc(to_py_ecc(a) ** e)
+
+
+def pairing_check_prepared(pairs: Sequence[Pair], factor: Fq12 | None = None) -> bool:
+    f = miller_loop(pairs)
+    if factor is not None:
+        f = fq12_mul(f, factor)
+    return fq12_is_one(final_exponentiation(f))
+
+
 def pairing_check(pairs: Sequence[Pair]) -> bool:
-    return fq12_is_one(final_exponentiation(miller_loop(pairs)))
+    return pairing_check_prepared(pairs)

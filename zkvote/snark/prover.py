@@ -10,18 +10,20 @@ then snarkjs's extra rows ``wire_i * 0 = 0`` for the public wires):
 - A = alpha + sum w_j A_j(tau) + r delta, B = beta + sum w_j B_j(tau) + s delta,
   C = sum_private w_j L_j + h Z / delta + s A + r B_g1 - r s delta.
 
-The MSMs run in the backend (Pippenger in C); the sparse matrix-vector products run in
-Python (moving them to C is future work).
+The H chain and the MSMs run in the backend (C kernels in native/prover.c, Pippenger);
+:func:`prove` evaluates the R1CS rows in Python to name a failing constraint, while
+:func:`zkvote.snark.zkey_prover.prove_zkey` does everything per element in C.
 """
 
 from __future__ import annotations
 
 import secrets
 
+from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import FR_MODULUS
-from zkvote.ntt import FrVector, root_of_unity
-from zkvote.snark.keys import Proof, ProvingKey
+from zkvote.g1 import G1
+from zkvote.snark.keys import Proof, ProvingKey, VerifyingKey
 from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
 from zkvote.snark.setup import domain_log_size, qap_rows
 from zkvote.validate import check_range
@@ -41,11 +43,6 @@ def _row_values(r1cs: R1CS, witness: list[int], n: int) -> tuple[list, list, lis
         if a[i] * b[i] % R != c[i]:
             raise UnsatisfiedConstraint(i, f"constraint {i} is not satisfied")
     return a, b, c
-
-
-def _on_odd_roots(values: list[int], shift: int) -> list[int]:
-    # Evaluations on <w_n> -> coefficients -> evaluations on w_2n * <w_n>.
-    return FrVector.from_ints(values).ntt(inverse=True).coset_ntt(shift).to_ints()
 
 
 def _check_inputs(pk: object, r1cs: object, witness: object) -> None:
@@ -88,16 +85,25 @@ def prove_from_row_values(pk: ProvingKey, witness: list[int], a: list[int], b: l
     ``.zkey``, which stores A and B only and takes c = a * b). No checks: the caller
     guarantees a well-formed witness of ``pk.n_wires`` values in [0, r) and satisfied rows
     (otherwise the proof simply does not verify)."""
-    rng = secrets.SystemRandom() if rng is None else rng
-    shift = root_of_unity(pk.domain_size.bit_length())
-    a, b, c = (_on_odd_roots(v, shift) for v in (a, b, c))
     # p_i = (a b - c)(w_2n w_n^i), snarkjs's buffPodd_T; with h_query it gives h Z / delta.
-    p_odd = [(x * y - z) % R for x, y, z in zip(a, b, c, strict=True)]
+    p_odd = impl("groth16").h_odd(list(a), list(b), list(c))
+    n_pub = pk.vk.n_public
+    terms = (pk.prepared("a_query").msm(witness), pk.prepared("b_g1_query").msm(witness),
+             pk.prepared("b_g2_query").msm(witness),
+             pk.prepared("l_query").msm(witness[n_pub + 1 :]), pk.prepared("h_query").msm(p_odd))
+    return combine(pk.vk, pk.beta_g1, pk.delta_g1, terms, rng=rng)
+
+
+def combine(vk: VerifyingKey, beta_g1: G1, delta_g1: G1, terms: tuple, *,
+            rng: object = None) -> Proof:
+    """The proof from the five MSMs of a witness (``terms``: sum w_j A_j, sum w_j B1_j,
+    sum w_j B2_j, the private sum w_j C_j, sum p_i H_i), blinded with r, s drawn from
+    ``rng`` (default the OS CSPRNG) in that order."""
+    rng = secrets.SystemRandom() if rng is None else rng
+    a_sum, b1_sum, b2_sum, l_sum, h_sum = terms
     r, s = rng.randrange(0, R), rng.randrange(0, R)
-    vk, n_pub = pk.vk, pk.vk.n_public
-    a = vk.alpha_g1 + pk.prepared("a_query").msm(witness) + pk.delta_g1 * r
-    b_g2 = vk.beta_g2 + pk.prepared("b_g2_query").msm(witness) + vk.delta_g2 * s
-    b_g1 = pk.beta_g1 + pk.prepared("b_g1_query").msm(witness) + pk.delta_g1 * s
-    c = (pk.prepared("l_query").msm(witness[n_pub + 1 :]) + pk.prepared("h_query").msm(p_odd)
-         + a * s + b_g1 * r - pk.delta_g1 * (r * s % R))
+    a = vk.alpha_g1 + a_sum + delta_g1 * r
+    b_g2 = vk.beta_g2 + b2_sum + vk.delta_g2 * s
+    b_g1 = beta_g1 + b1_sum + delta_g1 * s
+    c = l_sum + h_sum + a * s + b_g1 * r - delta_g1 * (r * s % R)
     return Proof(a_g1=a, b_g2=b_g2, c_g1=c)

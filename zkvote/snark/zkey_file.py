@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
 
+from zkvote.backend import current, impl
 from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding
 from zkvote.field import FQ_MODULUS, FR_MODULUS
 from zkvote.g1 import G1
@@ -69,34 +69,137 @@ Coefficient = tuple[int, int, int, int]
 (matrix 0) or B (matrix 1)."""
 
 
-@dataclass(frozen=True, eq=False)
+_QUERIES = {"a": SECTION_A, "b1": SECTION_B1, "b2": SECTION_B2, "c": SECTION_C,
+            "h": SECTION_H}
+
+
 class Zkey:
     """A snarkjs Groth16 proving key: the :class:`ProvingKey`, the A and B coefficients in
     file order, and the phase-2 transcript (section 10, as bytes: this module does not check
     contributions; ``snarkjs zkey verify`` does). ``layout`` lists the section types in file
     order and ``extra_sections`` holds unknown sections, so that writing reproduces the file.
+
+    Immutable. A zkey read from a file keeps its validated sections as bytes and its point
+    arrays loaded in the backend (:meth:`prover_key`); ``proving_key`` and ``coefficients``
+    are then built on first access only (a 60k-constraint key holds ~300k points, whose
+    Python objects take about a second to build and which proving does not need).
     """
 
-    proving_key: ProvingKey
-    coefficients: tuple[Coefficient, ...]
-    contributions: bytes
-    layout: tuple[int, ...] = tuple(range(1, 11))
-    extra_sections: tuple[tuple[int, bytes], ...] = ()
+    __slots__ = ("_pk", "_coefficients", "contributions", "layout", "extra_sections",
+                 "_header", "_raw", "_keys")
+
+    def __init__(self, proving_key: ProvingKey, coefficients: tuple[Coefficient, ...],
+                 contributions: bytes, layout: tuple[int, ...] = tuple(range(1, 11)),
+                 extra_sections: tuple[tuple[int, bytes], ...] = ()) -> None:
+        for name, value in (("_pk", proving_key), ("_coefficients", tuple(coefficients)),
+                            ("contributions", contributions), ("layout", tuple(layout)),
+                            ("extra_sections", tuple(extra_sections)), ("_raw", None),
+                            ("_keys", {})):
+            object.__setattr__(self, name, value)
+        if isinstance(proving_key, ProvingKey):
+            header = (proving_key.vk, proving_key.beta_g1, proving_key.delta_g1,
+                      proving_key.n_wires, proving_key.domain_size)
+        else:
+            header = None  # rejected by the writer and the prover
+        object.__setattr__(self, "_header", header)
+
+    @classmethod
+    def _read(cls, header: tuple, raw: dict[str, bytes], coefficient_count: int,
+              contributions: bytes, layout: tuple[int, ...], extra: tuple, key: object) -> Zkey:
+        zkey = cls.__new__(cls)
+        for name, value in (("_pk", None), ("_coefficients", None),
+                            ("contributions", contributions), ("layout", layout),
+                            ("extra_sections", extra), ("_header", header),
+                            ("_raw", (raw, coefficient_count)), ("_keys", {current(): key})):
+            object.__setattr__(zkey, name, value)
+        return zkey
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Zkey is immutable")
+
+    @property
+    def vk(self) -> VerifyingKey:
+        """The verifying key (header and IC sections)."""
+        return self._header[0]
+
+    @property
+    def beta_g1(self) -> G1:
+        return self._header[1]
+
+    @property
+    def delta_g1(self) -> G1:
+        return self._header[2]
+
+    @property
+    def proving_key(self) -> ProvingKey:
+        """The full :class:`ProvingKey` (built on first access for a zkey read from bytes)."""
+        if self._pk is None:
+            key = self.prover_key()
+            points = {name: impl("groth16").key_points(key, name) for name in _QUERIES}
+            g1s = {name: tuple(G1._trusted(p) for p in points[name])
+                   for name in ("a", "b1", "c", "h")}
+            vk, beta_g1, delta_g1, _, domain_size = self._header
+            pk = ProvingKey(vk=vk, beta_g1=beta_g1, delta_g1=delta_g1, a_query=g1s["a"],
+                            b_g1_query=g1s["b1"],
+                            b_g2_query=tuple(G2._trusted(p) for p in points["b2"]),
+                            h_query=g1s["h"], l_query=g1s["c"], domain_size=domain_size)
+            object.__setattr__(self, "_pk", pk)
+        return self._pk
+
+    @property
+    def coefficients(self) -> tuple[Coefficient, ...]:
+        """(matrix, row, wire, value) for every stored entry of A and B, in file order."""
+        if self._coefficients is None:
+            raw, count = self._raw
+            data = raw["coefficients"]
+            out = []
+            for pos in range(0, count * _COEF_BYTES, _COEF_BYTES):
+                matrix, row, wire = _COEF_HEAD.unpack_from(data, pos)
+                stored = int.from_bytes(data[pos + 12 : pos + _COEF_BYTES], "little")
+                out.append((matrix, row, wire, stored * _FR_R2_INV % FR_MODULUS))
+            object.__setattr__(self, "_coefficients", tuple(out))
+        return self._coefficients
+
+    def section_bytes(self) -> tuple[dict[str, bytes], int]:
+        """The coefficient entries and point sections (``a``, ``b1``, ``b2``, ``c``, ``h``)
+        in the file's encoding, and the coefficient count."""
+        if self._raw is not None:
+            return self._raw
+        pk = _check_zkey(self).proving_key
+        coefficients = _coefficient_bytes(self._coefficients)
+        raw = {"coefficients": coefficients, "a": _g1_bytes(pk.a_query),
+               "b1": _g1_bytes(pk.b_g1_query), "b2": _g2_bytes(pk.b_g2_query),
+               "c": _g1_bytes(pk.l_query), "h": _g1_bytes(pk.h_query)}
+        return raw, len(self._coefficients)
+
+    def prover_key(self) -> object:
+        """The key's points and coefficients loaded into the current backend (cached per
+        backend), for :func:`zkvote.snark.zkey_prover.prove_zkey`. Loading from an already
+        validated zkey skips the G2 subgroup checks."""
+        backend = current()
+        key = self._keys.get(backend)
+        if key is None:
+            raw, count = self.section_bytes()
+            vk, _, _, n_wires, domain_size = _check_zkey(self)._header
+            key = impl("groth16", backend).load_key(raw, n_wires, vk.n_public, domain_size,
+                                                   count, check_subgroup=False)
+            self._keys[backend] = key
+        return key
 
     @property
     def n_wires(self) -> int:
         """nVars: every wire, the constant wire included."""
-        return self.proving_key.n_wires
+        return self._header[3]
 
     @property
     def n_public(self) -> int:
         """nPublic: the outputs and public inputs (wires 1..n_public)."""
-        return self.proving_key.vk.n_public
+        return self._header[0].n_public
 
     @property
     def domain_size(self) -> int:
         """The size of the evaluation domain (a power of two)."""
-        return self.proving_key.domain_size
+        return self._header[4]
 
     @property
     def circuit_hash(self) -> bytes:
@@ -213,28 +316,31 @@ def _header(body: memoryview) -> tuple[int, int, int, list[G1], list[G2]]:
     return n_vars, n_public, domain_size, g1s, g2s
 
 
-def _coefficients(body: memoryview, n_vars: int, domain_size: int) -> tuple[Coefficient, ...]:
+def _coefficient_count(body: memoryview) -> int:
     if len(body) < 4:
         raise InvalidEncoding("zkey: coefficients section too short")
     (count,) = _U32.unpack_from(body, 0)
     if len(body) != 4 + count * _COEF_BYTES:
         raise InvalidEncoding(f"zkey: coefficients section has {len(body)} bytes, "
                               f"{count} coefficients need {4 + count * _COEF_BYTES}")
-    raw = bytes(body)
+    return count
+
+
+def _coefficient_bytes(coefficients: tuple[Coefficient, ...]) -> bytes:
     out = []
-    for i, pos in enumerate(range(4, len(raw), _COEF_BYTES)):
-        matrix, row, wire = _COEF_HEAD.unpack_from(raw, pos)
-        stored = int.from_bytes(raw[pos + 12 : pos + _COEF_BYTES], "little")
-        if matrix > 1:
-            raise InvalidEncoding(f"zkey: coefficient {i} names matrix {matrix} (0 = A, 1 = B)")
-        if row >= domain_size:
-            raise InvalidEncoding(f"zkey: coefficient {i} is in row {row}, not below domainSize")
-        if wire >= n_vars:
-            raise InvalidEncoding(f"zkey: coefficient {i} uses wire {wire}, not below nVars")
-        if stored >= FR_MODULUS:
-            raise FieldRangeError(f"zkey: coefficient {i} is not below r")
-        out.append((matrix, row, wire, stored * _FR_R2_INV % FR_MODULUS))
-    return tuple(out)
+    for matrix, row, wire, value in coefficients:
+        out.append(_COEF_HEAD.pack(matrix, row, wire))
+        out.append((value * _FR_R2 % FR_MODULUS).to_bytes(FR_BYTES, "little"))
+    return b"".join(out)
+
+
+def _section(found: dict, kind: int, count: int, size: int, what: str) -> bytes:
+    body = found[kind]
+    if len(body) != count * size:
+        points = "G1" if size == G1_BYTES else "G2"
+        raise InvalidEncoding(f"zkey: {what} has {len(body)} bytes, expected {count} "
+                              f"{points} points")
+    return bytes(body)
 
 
 def zkey_from_bytes(data: bytes) -> Zkey:
@@ -252,27 +358,27 @@ def zkey_from_bytes(data: bytes) -> Zkey:
         _header(found[SECTION_HEADER])
     vk = VerifyingKey(alpha_g1=alpha1, beta_g2=beta2, gamma_g2=gamma2, delta_g2=delta2,
                       gamma_abc_g1=tuple(_g1_points(found[SECTION_IC], n_public + 1, "IC")))
-    coefficients = _coefficients(found[SECTION_COEFFICIENTS], n_vars, domain_size)
+    count = _coefficient_count(found[SECTION_COEFFICIENTS])
     contributions = bytes(found[SECTION_CONTRIBUTIONS])
     if len(contributions) < CIRCUIT_HASH_BYTES + 4:
         raise InvalidEncoding("zkey: the contributions section is shorter than its header")
-    pk = ProvingKey(
-        vk=vk, beta_g1=beta1, delta_g1=delta1,
-        a_query=_g1_points(found[SECTION_A], n_vars, "A"),
-        b_g1_query=_g1_points(found[SECTION_B1], n_vars, "B1"),
-        b_g2_query=_g2_points(found[SECTION_B2], n_vars, "B2"),
-        h_query=_g1_points(found[SECTION_H], domain_size, "H"),
-        l_query=_g1_points(found[SECTION_C], n_vars - n_public - 1, "C"),
-        domain_size=domain_size,
-    )
-    return Zkey(proving_key=pk, coefficients=coefficients, contributions=contributions,
-                layout=layout, extra_sections=tuple(extra))
+    counts = {"a": n_vars, "b1": n_vars, "b2": n_vars, "c": n_vars - n_public - 1,
+              "h": domain_size}
+    raw = {name: _section(found, kind, counts[name], G2_BYTES if name == "b2" else G1_BYTES,
+                          {"b1": "B1", "b2": "B2"}.get(name, name.upper()))
+           for name, kind in _QUERIES.items()}
+    raw["coefficients"] = bytes(found[SECTION_COEFFICIENTS][4:])
+    # The backend checks every coefficient and point (range, curve, G2 subgroup) as it
+    # loads them into the arrays the prover uses.
+    key = impl("groth16").load_key(raw, n_vars, n_public, domain_size, count)
+    header = (vk, beta1, delta1, n_vars, domain_size)
+    return Zkey._read(header, raw, count, contributions, layout, tuple(extra), key)
 
 
 def _check_zkey(zkey: object) -> Zkey:
     if not isinstance(zkey, Zkey):
         raise InvalidEncoding(f"expected a Zkey, not {type(zkey).__name__}")
-    if not isinstance(zkey.proving_key, ProvingKey):
+    if zkey._raw is None and not isinstance(zkey._pk, ProvingKey):
         raise InvalidEncoding("Zkey.proving_key must be a ProvingKey")
     if not isinstance(zkey.contributions, bytes) or len(zkey.contributions) < 68:
         raise InvalidEncoding("Zkey.contributions must hold at least the 68-byte header")
@@ -280,7 +386,7 @@ def _check_zkey(zkey: object) -> Zkey:
         raise InvalidArgument("Zkey.layout must name each of sections 1-10 once")
     if [k for k in zkey.layout if k not in _KNOWN] != [k for k, _ in zkey.extra_sections]:
         raise InvalidArgument("Zkey.layout must list the extra sections in their order")
-    for i, coefficient in enumerate(zkey.coefficients):
+    for i, coefficient in enumerate(zkey._coefficients or ()):
         matrix, row, wire, value = coefficient
         if (matrix not in (0, 1) or not 0 <= row < zkey.domain_size
                 or not 0 <= wire < zkey.n_wires or not 0 <= value < FR_MODULUS):
@@ -293,31 +399,23 @@ def zkey_to_bytes(zkey: Zkey) -> bytes:
     InvalidEncoding for a non-Zkey or a transcript shorter than 68 bytes, InvalidArgument for
     a layout missing a section or a coefficient out of range."""
     zkey = _check_zkey(zkey)
-    pk = zkey.proving_key
-    vk = pk.vk
+    vk, beta1, delta1, n_wires, domain_size = zkey._header
     header = b"".join([
         _U32.pack(FQ_BYTES), _FQ_MODULUS_LE,
         _U32.pack(FR_BYTES), FR_MODULUS.to_bytes(FR_BYTES, "little"),
-        _COUNTS.pack(pk.n_wires, vk.n_public, pk.domain_size),
-        _g1_bytes((vk.alpha_g1, pk.beta_g1)), _g2_bytes((vk.beta_g2, vk.gamma_g2)),
-        _g1_bytes((pk.delta_g1,)), _g2_bytes((vk.delta_g2,)),
+        _COUNTS.pack(n_wires, vk.n_public, domain_size),
+        _g1_bytes((vk.alpha_g1, beta1)), _g2_bytes((vk.beta_g2, vk.gamma_g2)),
+        _g1_bytes((delta1,)), _g2_bytes((vk.delta_g2,)),
     ])
-    coefficients = [_U32.pack(len(zkey.coefficients))]
-    for matrix, row, wire, value in zkey.coefficients:
-        coefficients.append(_COEF_HEAD.pack(matrix, row, wire))
-        coefficients.append((value * _FR_R2 % FR_MODULUS).to_bytes(FR_BYTES, "little"))
+    raw, count = zkey.section_bytes()
     bodies = {
         SECTION_PROTOCOL: _U32.pack(PROTOCOL_GROTH16),
         SECTION_HEADER: header,
         SECTION_IC: _g1_bytes(vk.gamma_abc_g1),
-        SECTION_COEFFICIENTS: b"".join(coefficients),
-        SECTION_A: _g1_bytes(pk.a_query),
-        SECTION_B1: _g1_bytes(pk.b_g1_query),
-        SECTION_B2: _g2_bytes(pk.b_g2_query),
-        SECTION_C: _g1_bytes(pk.l_query),
-        SECTION_H: _g1_bytes(pk.h_query),
+        SECTION_COEFFICIENTS: _U32.pack(count) + raw["coefficients"],
         SECTION_CONTRIBUTIONS: zkey.contributions,
     }
+    bodies.update({kind: raw[name] for name, kind in _QUERIES.items()})
     extra = iter(zkey.extra_sections)
     sections = [(kind, bodies[kind] if kind in _KNOWN else next(extra)[1])
                 for kind in zkey.layout]

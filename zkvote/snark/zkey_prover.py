@@ -4,14 +4,21 @@ A zkey stores A and B (as coefficients) but not C: snarkjs evaluates a = A·w an
 row by row and takes c = a * b, which equals C·w exactly when the witness satisfies the
 circuit. Without C an unsatisfying witness cannot be pinpointed, so :func:`prove_zkey`
 verifies the proof it made (about a millisecond) and refuses to return one that fails.
+
+Per element everything runs in the backend on the key loaded once per zkey
+(:meth:`Zkey.prover_key`): the sparse A/B evaluation, the odd-coset H chain and the five
+MSMs (C kernels in native/prover.c); Python checks the witness and adds the blinding.
 """
 
 from __future__ import annotations
 
+from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import FR_MODULUS
+from zkvote.g1 import G1
+from zkvote.g2 import G2
 from zkvote.snark.keys import Proof
-from zkvote.snark.prover import prove_from_row_values
+from zkvote.snark.prover import combine
 from zkvote.snark.verifier import verify
 from zkvote.snark.zkey_file import Zkey
 from zkvote.validate import check_range
@@ -26,13 +33,8 @@ class WitnessRejected(InvalidArgument):
 def row_values(zkey: Zkey, witness: list[int]) -> tuple[list[int], list[int], list[int]]:
     """(a, b, c): A·w and B·w on each of the ``zkey.domain_size`` rows, and c = a * b.
     The witness must already be checked (see :func:`prove_zkey`)."""
-    n = zkey.domain_size
-    acc = ([0] * n, [0] * n)
-    for matrix, row, wire, value in zkey.coefficients:
-        acc[matrix][row] += value * witness[wire]  # reduced once per row below
-    a = [x % R for x in acc[0]]
-    b = [x % R for x in acc[1]]
-    return a, b, [x * y % R for x, y in zip(a, b, strict=True)]
+    raw, count = zkey.section_bytes()
+    return impl("groth16").eval_ab(raw["coefficients"], count, zkey.domain_size, list(witness))
 
 
 def public_signals(zkey: Zkey, witness: list[int]) -> list[int]:
@@ -45,11 +47,14 @@ def _check_witness(zkey: object, witness: object) -> list[int]:
         raise InvalidEncoding(f"expected a Zkey, not {type(zkey).__name__}")
     if isinstance(witness, str | bytes) or not isinstance(witness, list | tuple):
         raise InvalidEncoding("the witness must be a list of ints")
+    if zkey._header is None:
+        raise InvalidEncoding("Zkey.proving_key must be a ProvingKey")
     if len(witness) != zkey.n_wires:
         raise InvalidArgument(f"the witness has {len(witness)} values, the zkey's circuit has "
                               f"{zkey.n_wires} wires")
-    for value in witness:
-        check_range(value, R, "a witness value", "r")
+    if not all(type(v) is int and 0 <= v < R for v in witness):  # fast path first
+        for value in witness:
+            check_range(value, R, "a witness value", "r")
     if witness[0] != 1:
         raise InvalidEncoding("witness[0] (the constant wire) must be 1")
     return list(witness)
@@ -67,9 +72,11 @@ def prove_zkey(zkey: Zkey, witness: list[int], *, rng: object = None) -> Proof:
     it does not verify). A returned proof verifies under the zkey's verifying key.
     """
     witness = _check_witness(zkey, witness)
-    pk = zkey.proving_key
-    proof = prove_from_row_values(pk, witness, *row_values(zkey, witness), rng=rng)
-    if not verify(pk.vk, public_signals(zkey, witness), proof):
+    terms = impl("groth16").prove_terms(zkey.prover_key(), witness)
+    g1s = [G1._trusted(p) for p in (terms[0], terms[1], terms[3], terms[4])]
+    terms = (g1s[0], g1s[1], G2._trusted(terms[2]), g1s[2], g1s[3])
+    proof = combine(zkey.vk, zkey.beta_g1, zkey.delta_g1, terms, rng=rng)
+    if not verify(zkey.vk, public_signals(zkey, witness), proof):
         raise WitnessRejected("the witness does not satisfy the circuit of this zkey "
                               "(check it against the .r1cs to find the failing constraint)")
     return proof
