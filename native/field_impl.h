@@ -312,4 +312,36 @@ static inline void fq_to_limbs(uint64_t out[4], const zkv_fq *a) {
 }
 void fr_pow(zkv_fr *out, const zkv_fr *a, const uint64_t e[4]);
 
+/* ------------------------------------------------------------ lazily reduced Fq products */
+/*
+ * fq_mul_lazy: a * b / 2^256 mod q, left in [0, 2q) (no final subtraction). Inputs may be in
+ * [0, 2q) as well: the CIOS bound t < (a * b + 2^256 * q) / 2^256 < 2q needs only 4q < 2^256,
+ * and every intermediate stays below 3q < 2^256. Such values may feed only multiplications
+ * (fq_mul accepts them and returns a canonical result) or fq_lazy_reduce; fq_add, fq_sub,
+ * fq_equal and fq_is_zero need canonical inputs. Constant time.
+ */
+#ifdef ZKV_FIELD_ASM
+static inline void fq_mul_lazy(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) {
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi, z;
+    __asm__(ZKV_ASM_ROUND(0, t0, t1, t2, t3, t4) ZKV_ASM_ROUND(8, t1, t2, t3, t4, t0)
+                ZKV_ASM_ROUND(16, t2, t3, t4, t0, t1) ZKV_ASM_ROUND(24, t3, t4, t0, t1, t2)
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z)
+            : [a] "r"(a->l), [b] "r"(b->l), [m] "r"(FQ_MOD), [inv] "r"(FQ_INV),
+              "m"(*(const uint64_t(*)[4])a->l), "m"(*(const uint64_t(*)[4])b->l),
+              "m"(*(const uint64_t(*)[4])FQ_MOD)
+            : "rdx", "cc");
+    o->l[0] = t4;
+    o->l[1] = t0;
+    o->l[2] = t1;
+    o->l[3] = t2;
+}
+#else
+static inline void fq_mul_lazy(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { fq_mul(o, a, b); }
+#endif
+/* [0, 2q) -> canonical */
+static inline void fq_lazy_reduce(zkv_fq *o, const zkv_fq *a) {
+    mont_reduce_once(o->l, a->l, FQ_MOD);
+}
+
 #endif

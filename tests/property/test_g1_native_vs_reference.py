@@ -194,3 +194,72 @@ def test_msm_of_2_to_16_points_matches_reference():
     base = [point(rng.randrange(R)) for _ in range(16)]
     n = 1 << 16
     _grouped_msm_check(base, n, [rng.randrange(R) for _ in range(n)])
+
+
+# ---- the GLV split: the native MSM writes k = k1 + k2 * lambda (mod r) with |k1|, |k2| < 2^126
+# and runs on P and phi(P) = lambda * P; these scalars sit where the split's rounding or signs
+# turn over
+LAMBDA = 0xB3C4D79D41A917585BFC41088D8DAAA78B17EA66B99C90DD
+GLV_EDGE = sorted(
+    {0, 1, 2, R - 1, R - 2, R, R + 1, 2**256 - 1, (R - 1) // 2, (R + 1) // 2}
+    | {(j * LAMBDA + i) % R for j in range(-3, 4) for i in (-1, 0, 1)}
+    | {R + LAMBDA, 2**255 + LAMBDA, 2**126, 2**126 - 1, 2**127 + 1}
+)
+glv_scalars = st.one_of(st.sampled_from(GLV_EDGE), scalars, any_scalars)
+
+
+def test_glv_cube_root_matches_the_reference():
+    g = reference.mul(GEN, LAMBDA)
+    assert g == (GEN[0] * 0x59E26BCEA0D48BACD4F263F1ACDB5C4F5763473177FFFFFE
+                 % reference.bn.field_modulus, GEN[1])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.one_of(points, st.just(GEN)), glv_scalars), min_size=1, max_size=8))
+def test_msm_with_glv_edge_scalars_matches_reference(pairs):
+    ps = [p for p, _ in pairs]
+    ks = [k for _, k in pairs]
+    assert native.msm(ps, ks) == reference.msm(ps, ks)
+
+
+def test_msm_with_every_glv_edge_scalar_on_one_point_matches_reference():
+    p = point(987654321)
+    for k in GLV_EDGE:
+        assert native.msm([p], [k]) == reference.mul(p, k % R), k
+        assert native.msm([p, native.neg(p)], [k, k]) is None
+
+
+@pytest.mark.parametrize("n", [600, 1500, 3000, 9000])
+def test_batch_msm_with_glv_edge_scalars_matches_grouped_sum(n):
+    # the sizes take each window width of the batch-affine path (9, 10, 11, 14 bits)
+    import random
+
+    rng = random.Random(n)
+    base = [point(rng.randrange(R)) for _ in range(5)] + [GEN]
+    ks = [rng.choice(GLV_EDGE) if rng.random() < 0.5 else rng.randrange(2**256) for _ in range(n)]
+    _grouped_msm_check(base, n, ks)
+
+
+@pytest.mark.parametrize("n", [100, 1024, 8192])
+def test_msm_of_one_repeated_point_with_lambda_multiples_matches_reference(n):
+    # all halves of one kind hit the same few buckets: doublings, cancellations, the queue of
+    # conflicting additions and its Jacobian fallback
+    import random
+
+    rng = random.Random(n)
+    p = point(31337)
+    ks = [(rng.randrange(-4, 5) * LAMBDA + rng.randrange(-2, 3)) % R for _ in range(n)]
+    assert native.msm([p] * n, ks) == reference.mul(p, sum(ks) % R)
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_batch_msm_of_two_points_and_their_negations_matches_reference(seed):
+    # only four distinct points over 2000 terms: buckets meet equal and opposite points
+    import random
+
+    rng = random.Random(seed)
+    p, q = point(rng.randrange(1, R)), point(rng.randrange(1, R))
+    base = [p, native.neg(p), q, native.neg(q)]
+    ks = [rng.randrange(R) if rng.random() < 0.7 else rng.choice(GLV_EDGE) for _ in range(2000)]
+    _grouped_msm_check(base, 2000, ks)

@@ -106,3 +106,49 @@ def test_backends_agree_on_a_scalar_multiple():
     with use_backend("reference"):
         b = k * G1.generator()
     assert a == b
+
+
+def _glv_script():
+    import runpy
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "native" / "gen_g1_glv.py"
+    return runpy.run_path(str(path)), path.parent / "g1.c"
+
+
+def test_glv_constants_in_g1_c_are_the_derived_ones():
+    # the native MSM's endomorphism split hard-codes these words; a typo would still pass
+    # the small differential cases whenever it only shifts the split by a lattice vector
+    import re
+
+    script, g1_c = _glv_script()
+    consts = script["derive"]()
+    text = g1_c.read_text()
+    block = text[text.index("G1_GLV_BETA[4]") : text.index("g1_u128(")]
+    words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{16})ULL", block)]
+    assert words == script["c_words"](consts)
+
+
+def test_glv_endomorphism_is_multiplication_by_lambda():
+    script, _ = _glv_script()
+    c = script["derive"]()
+    assert pow(c["beta"], 3, FQ_MODULUS) == 1 != c["beta"]
+    assert pow(c["lam"], 3, FR_MODULUS) == 1 != c["lam"]
+    with use_backend("native"):
+        for k in (1, 2, 12345, FR_MODULUS - 1):
+            p = k * G1.generator()
+            x, y = p.to_affine()
+            assert (c["lam"] * p).to_affine() == (x * c["beta"] % FQ_MODULUS, y)
+
+
+def test_glv_split_halves_are_short_at_the_edges():
+    script, _ = _glv_script()
+    c = script["derive"]()
+    lam, r = c["lam"], FR_MODULUS
+    edge = [0, 1, r - 1, r - 2, lam, lam - 1, lam + 1, r - lam, 2 * lam % r, (r - 1) // 2]
+    edge += [(j * lam + i) % r for j in range(-3, 4) for i in range(-3, 4)]
+    edge += [c["a2"], c["a2"] - 1, c["a1"] + c["a2"], -c["b1"], (c["a2"] * lam) % r]
+    for k in edge:
+        k1, k2 = script["split"](k, c)
+        assert (k1 + k2 * lam - k) % r == 0
+        assert abs(k1) < 2**126 and abs(k2) < 2**126
