@@ -1,7 +1,18 @@
-"""Groth16 benchmarks: verify one proof, batch verification, prove a small circuit, and
-proving from a snarkjs .zkey + .wtns against ``snarkjs groth16 prove`` on the same files.
+"""Groth16 benchmarks: verify one proof, batch verification, prove a small circuit, the
+Semaphore membership circuit (zkvote.circuits.semaphore) at depth 10 and 20, and proving from
+a snarkjs .zkey + .wtns against ``snarkjs groth16 prove`` on the same files.
 
-    python benchmarks/bench_groth16.py [--quick] [--json PATH]
+    python benchmarks/bench_groth16.py [--quick] [--no-chain] [--json PATH]
+
+Needs zkvote.circuits, i.e. this checkout installed (pip install -e .), for the membership
+circuit. Its keys come from the insecure single-party setup, made once per depth outside the
+timing and exported as a snarkjs .zkey (zkey_from_proving_key) with the witness as .wtns into
+ZKVOTE_BENCH_CACHE/semaphore_d<depth>/; on those files we time ``prove_zkey`` and snarkjs
+times ``groth16 prove`` (and ``groth16 verify`` on our proof). Batch verification of
+membership proofs (depth 20 key, 4 public inputs) runs at 1/16/256/1024 proofs: the batches
+cycle through 8 distinct valid proofs (8 members of one group), so 1024 proofs are 128 copies
+of each; the batch verifier does the same work for a copy as for a fresh proof (one
+Miller-loop term and random coefficient per proof). --quick skips the membership circuit.
 
 The snarkjs comparison needs Node and the pinned snarkjs/circom2/circomlib installed in
 ZKVOTE_SNARKJS_DIR (default /tmp/zkv-snark; see tests/interop/snarkjs/generate.sh) and is
@@ -13,8 +24,9 @@ start-up alone is measured with ``node -e 0``. Our "read + prove" case includes 
 .zkey and .wtns; "prove" starts from the loaded zkey.
 
 ``seconds`` is the median time of one call; for batches ``size`` is the number of proofs one
-call checks (proofs/s = size / seconds). Keys come from the insecure single-party setup on a
-chain of squarings x_{i+1} = x_i^2 (one public output, one private input).
+call checks (proofs/s = size / seconds). The small cases' keys come from the insecure
+single-party setup on a chain of squarings x_{i+1} = x_i^2 (one public output, one private
+input).
 """
 
 from __future__ import annotations
@@ -37,10 +49,17 @@ from zkvote.snark.keys import prepare_verifying_key  # noqa: E402
 from zkvote.snark.prover import prove  # noqa: E402
 from zkvote.snark.r1cs import R1CS  # noqa: E402
 from zkvote.snark.setup import insecure_single_party_setup  # noqa: E402
-from zkvote.snark.snarkjs_json import proof_from_json, proof_to_json  # noqa: E402
+from zkvote.snark.snarkjs_json import (  # noqa: E402
+    proof_from_json,
+    proof_to_json,
+    public_from_json,
+    public_to_json,
+    verifying_key_from_json,
+    verifying_key_to_json,
+)
 from zkvote.snark.verifier import batch_verify, verify  # noqa: E402
-from zkvote.snark.wtns_file import read_wtns  # noqa: E402
-from zkvote.snark.zkey_file import read_zkey  # noqa: E402
+from zkvote.snark.wtns_file import read_wtns, write_wtns  # noqa: E402
+from zkvote.snark.zkey_file import read_zkey, write_zkey, zkey_from_proving_key  # noqa: E402
 from zkvote.snark.zkey_prover import prove_zkey  # noqa: E402
 
 
@@ -102,6 +121,15 @@ def _run(cmd: list[str], cwd: Path) -> None:
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
+def _run_into(target: Path, cmd: list[str], cwd: Path, options: list[str] = ()) -> None:
+    """Run ``cmd TARGET.tmp *options`` unless ``target`` exists, then rename the result."""
+    if target.is_file():
+        return
+    tmp = target.with_name(target.name + ".tmp")
+    _run([*cmd, str(tmp), *options], cwd)
+    tmp.rename(target)
+
+
 def chain_fixture(snarkjs: list[str]) -> Path:
     """The directory holding circuit_final.zkey and witness.wtns of the Poseidon chain,
     generated on first use (several minutes: a 2^16 powers of tau with one contribution,
@@ -115,10 +143,12 @@ def chain_fixture(snarkjs: list[str]) -> Path:
         print(f"generating a 2^{PTAU_POWER} powers of tau into {CACHE_DIR} (minutes)...",
               file=sys.stderr)
         p0, p1 = CACHE_DIR / "pot_0000.ptau", CACHE_DIR / "pot_0001.ptau"
-        _run([*snarkjs, "powersoftau", "new", "bn128", str(PTAU_POWER), str(p0)], CACHE_DIR)
-        _run([*snarkjs, "powersoftau", "contribute", str(p0), str(p1), "--name=bench",
-              "-e=zkvote benchmark phase 1"], CACHE_DIR)
-        _run([*snarkjs, "powersoftau", "prepare", "phase2", str(p1), str(ptau)], CACHE_DIR)
+        # Each step writes NAME.tmp and renames it when done, so an interrupted run resumes
+        # at the step it was in instead of reading a half-written file.
+        _run_into(p0, [*snarkjs, "powersoftau", "new", "bn128", str(PTAU_POWER)], CACHE_DIR)
+        _run_into(p1, [*snarkjs, "powersoftau", "contribute", str(p0)], CACHE_DIR,
+                  ["--name=bench", "-e=zkvote benchmark phase 1"])
+        _run_into(ptau, [*snarkjs, "powersoftau", "prepare", "phase2", str(p1)], CACHE_DIR)
         p0.unlink()
         p1.unlink()
     print(f"compiling and setting up the Poseidon chain in {out}...", file=sys.stderr)
@@ -138,10 +168,24 @@ def chain_fixture(snarkjs: list[str]) -> Path:
 
 
 def zkey_cases(name: str, folder: Path, snarkjs: list[str] | None) -> list[Case]:
-    """prove_zkey on the folder's circuit_final.zkey + witness.wtns, and snarkjs on them."""
+    """prove_zkey on the folder's circuit_final.zkey + witness.wtns, and snarkjs on them;
+    verifying our proof from its JSON files, by us and by ``snarkjs groth16 verify``."""
     zkey_path, wtns_path = folder / "circuit_final.zkey", folder / "witness.wtns"
     zkey, witness = read_zkey(zkey_path), read_wtns(wtns_path)
-    prove_zkey(zkey, witness)  # loads the key once
+    proof = prove_zkey(zkey, witness)  # also loads the key once
+    files = Path(tempfile.mkdtemp(prefix="zkvote-bench-verify-"))
+    vk_text = verifying_key_to_json(zkey.proving_key.vk)
+    public_text = public_to_json(witness[1:1 + zkey.proving_key.vk.n_public])
+    proof_text = proof_to_json(proof)
+    for file, text in (("vk.json", vk_text), ("public.json", public_text),
+                       ("proof.json", proof_text)):
+        (files / file).write_text(text)
+
+    def verify_files() -> None:
+        vk = verifying_key_from_json((files / "vk.json").read_text())
+        assert verify(vk, public_from_json((files / "public.json").read_text()),
+                      proof_from_json((files / "proof.json").read_text()))
+
     out = [
         Case(f"prove_zkey ({name})", 1, "native", lambda: prove_zkey(zkey, witness), runs=10,
              budget=20),
@@ -155,21 +199,77 @@ def zkey_cases(name: str, folder: Path, snarkjs: list[str] | None) -> list[Case]
             _run([*snarkjs, "groth16", "prove", str(zkey_path), str(wtns_path),
                   str(scratch / "proof.json"), str(scratch / "public.json")], scratch)
 
+        def snarkjs_verify() -> None:
+            _run([*snarkjs, "groth16", "verify", "vk.json", "public.json", "proof.json"], files)
+
         out.append(Case(f"snarkjs groth16 prove ({name})", 1, "snarkjs", snarkjs_prove,
                         runs=5, budget=60))
+        out.append(Case(f"snarkjs groth16 verify ({name})", 1, "snarkjs", snarkjs_verify,
+                        runs=5, budget=20))
+    out.append(Case(f"verify files ({name})", 1, "native", verify_files, runs=50, budget=5))
     return out
 
 
-def snarkjs_cases(quick: bool) -> list[Case]:
+MEMBERSHIP_BATCHES = (1, 16, 256, 1024)
+
+
+def membership_cases(depth: int, snarkjs: list[str] | None,
+                     batches: tuple[int, ...] = ()) -> list[Case]:
+    """The Semaphore membership circuit at ``depth``: our prove and verify, prove_zkey and
+    snarkjs on the exported .zkey + .wtns, and batch verification of ``batches`` proofs."""
+    from zkvote.circuits.semaphore import semaphore_circuit, semaphore_witness_inputs
+
+    from zkvote.identity import Identity
+    from zkvote.merkle import LeanIMT
+
+    r1cs, generator = semaphore_circuit(depth).compile()
+    members = [Identity(f"bench member {i}") for i in range(8)]
+    group = LeanIMT([m.commitment for m in members])
+    witnesses = [generator.generate(semaphore_witness_inputs(m, group, 0x1234, 0xC0FFEE, depth))
+                 for m in members]
+    rng = random.Random(depth)
+    pk = insecure_single_party_setup(r1cs, rng=rng)
+    pvk = prepare_verifying_key(pk.vk)
+    statements = [(w[1:1 + r1cs.n_public], prove(pk, r1cs, w, rng=rng)) for w in witnesses]
+    assert batch_verify(pvk, statements)
+    witness = witnesses[0]
+    public, proof = statements[0]
+    folder = CACHE_DIR / f"semaphore_d{depth}"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_zkey(zkey_from_proving_key(pk, r1cs), folder / "circuit_final.zkey")
+    write_wtns(witness, folder / "witness.wtns")
+
+    name = f"membership d{depth}, {r1cs.n_constraints} constraints"
+    out = [
+        Case(f"prove ({name})", 1, "native", lambda: prove(pk, r1cs, witness), runs=10,
+             budget=20),
+        Case(f"verify ({name})", 1, "native", lambda: verify(pvk, public, proof), runs=200),
+    ]
+    out += zkey_cases(name, folder, snarkjs)
+    for n in batches:
+        batch = (statements * (n // len(statements) + 1))[:n]
+        out.append(Case(f"batch_verify (membership d{depth})", n, "native",
+                        lambda b=batch: batch_verify(pvk, b), runs=20 if n <= 16 else 5,
+                        budget=10))
+    return out
+
+
+def snarkjs_cases(quick: bool, chain: bool = True) -> list[Case]:
+    """The zkey cases: the poseidon2 fixture; without ``quick`` also the membership circuit
+    (depth 10 and 20, with batch verification at depth 20) and, if ``chain``, the Poseidon
+    chain."""
     snarkjs = snarkjs_command()
     if snarkjs is None:
         print("snarkjs not found: skipping the snarkjs comparison", file=sys.stderr)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     out = zkey_cases("poseidon2 fixture", FIXTURES / "poseidon2", snarkjs)
     if snarkjs is not None:
         out.insert(0, Case("node -e 0 (Node start-up)", 1, "snarkjs",
                            lambda: _run([snarkjs[0], "-e", "0"], CACHE_DIR), runs=5))
-        if not quick:
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    if not quick:
+        out += membership_cases(10, snarkjs)
+        out += membership_cases(20, snarkjs, MEMBERSHIP_BATCHES)
+        if snarkjs is not None and chain:
             out += zkey_cases(f"Poseidon chain x{CHAIN_LENGTH}", chain_fixture(snarkjs),
                               snarkjs)
     return out
@@ -181,13 +281,24 @@ def report_ratios(results: list[dict]) -> None:
     for op, seconds in by_op.items():
         if op.startswith("snarkjs groth16 prove ("):
             name = op[len("snarkjs groth16 prove ("):-1]
-            for ours in (f"prove_zkey ({name})", f"read + prove_zkey ({name})"):
+            for ours in (f"prove_zkey ({name})", f"read + prove_zkey ({name})",
+                         f"prove ({name})"):
                 if ours in by_op:
                     print(f"{name}: snarkjs / {ours.split(' (')[0]} = "
                           f"{seconds / by_op[ours]:.1f}x", file=sys.stderr)
+        if op.startswith("snarkjs groth16 verify ("):
+            name = op[len("snarkjs groth16 verify ("):-1]
+            ours = f"verify files ({name})"
+            if ours in by_op:
+                print(f"{name}: snarkjs verify / verify files = {seconds / by_op[ours]:.1f}x",
+                      file=sys.stderr)
+    for r in results:
+        if r["op"].startswith("batch_verify"):
+            print(f"{r['op']} x{r['size']}: {r['size'] / r['seconds']:,.0f} proofs/s",
+                  file=sys.stderr)
 
 
-def cases(quick: bool) -> list[Case]:
+def cases(quick: bool, chain: bool = True) -> list[Case]:
     rng = random.Random(1)
     small, small_w = squaring_chain(4)
     pk = insecure_single_party_setup(small, rng=rng)
@@ -218,15 +329,18 @@ def cases(quick: bool) -> list[Case]:
             with use_backend("reference"):
                 return verify(pvk, public, proof)
         out.append(Case("verify (prepared vk)", 1, "reference", reference_verify, runs=2))
-    return out + snarkjs_cases(quick)
+    return out + snarkjs_cases(quick, chain)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer and smaller cases")
+    parser.add_argument("--no-chain", action="store_true",
+                        help="skip the ~60k-constraint Poseidon chain (its first generation "
+                             "takes tens of minutes)")
     parser.add_argument("--json", metavar="PATH", help="write results as JSON")
     args = parser.parse_args()
-    doc = run_cases("groth16", cases(args.quick), args.json)
+    doc = run_cases("groth16", cases(args.quick, not args.no_chain), args.json)
     report_ratios(doc["results"])
 
 
