@@ -2,6 +2,7 @@
 wrongly sized or typed. Both backends raise the same exception classes."""
 
 import pytest
+from g2_points import twist_point
 
 from zkvote._native import g2 as native_g2
 from zkvote._reference import g2 as reference_g2
@@ -18,37 +19,6 @@ from zkvote.field import FR_MODULUS as R
 from zkvote.g2 import G2, PreparedG2Points, msm
 
 BACKENDS = pytest.mark.parametrize("backend", ["native", "reference"])
-
-
-def _sqrt_fq(a: int) -> int | None:
-    s = pow(a, (P + 1) // 4, P)
-    return s if s * s % P == a % P else None
-
-
-def _sqrt_fq2(a0: int, a1: int):
-    n = _sqrt_fq((a0 * a0 + a1 * a1) % P)
-    if n is None:
-        return None
-    half = pow(2, P - 2, P)
-    for cand in ((a0 + n) * half % P, (a0 - n) * half % P):
-        x0 = _sqrt_fq(cand)
-        if x0:
-            x1 = a1 * pow(2 * x0, P - 2, P) % P
-            if ((x0 * x0 - x1 * x1) % P, 2 * x0 * x1 % P) == (a0 % P, a1 % P):
-                return x0, x1
-    return None
-
-
-def twist_point(x0: int):
-    """A point of E'(Fq2) with x = (x0 + i, 1) for the first i that works."""
-    bn = reference_g2.bn
-    while True:
-        x = bn.FQ2([x0, 1])
-        rhs = x**3 + bn.b2
-        y = _sqrt_fq2(int(rhs.coeffs[0]), int(rhs.coeffs[1]))
-        if y is not None:
-            return (x0, 1), y
-        x0 += 1
 
 
 OUTSIDE = twist_point(5)  # the cofactor is ~2^254: a random twist point is outside G2

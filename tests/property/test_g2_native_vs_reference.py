@@ -1,6 +1,7 @@
 """Differential tests: every G2 function of the native core against py_ecc (reference)."""
 
 import pytest
+from g2_points import twist_point
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,37 +23,6 @@ any_scalars = st.integers(min_value=0, max_value=2**256 - 1)
 def point(k: int):
     """k*G (native mul, itself checked against the reference below)."""
     return native.mul(GEN, k)
-
-
-def _sqrt_fq(a: int) -> int | None:
-    s = pow(a, (P + 1) // 4, P)
-    return s if s * s % P == a % P else None
-
-
-def _sqrt_fq2(a0: int, a1: int):
-    """A square root of a0 + a1*u in Fq2 (u^2 = -1), or None."""
-    n = _sqrt_fq((a0 * a0 + a1 * a1) % P)
-    if n is None:
-        return None
-    half = pow(2, P - 2, P)
-    for cand in ((a0 + n) * half % P, (a0 - n) * half % P):
-        x0 = _sqrt_fq(cand)
-        if x0:
-            x1 = a1 * pow(2 * x0, P - 2, P) % P
-            if ((x0 * x0 - x1 * x1) % P, 2 * x0 * x1 % P) == (a0 % P, a1 % P):
-                return x0, x1
-    return None
-
-
-def twist_point(x0: int, x1: int):
-    """The first point of E'(Fq2) with x = (x0 + i, x1), i >= 0: almost surely not in G2."""
-    while True:
-        x = reference.bn.FQ2([x0, x1])
-        rhs = x**3 + reference.bn.b2
-        y = _sqrt_fq2(int(rhs.coeffs[0]), int(rhs.coeffs[1]))
-        if y is not None:
-            return (x0, x1), y
-        x0 = (x0 + 1) % P
 
 
 @FAST
