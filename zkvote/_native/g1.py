@@ -41,7 +41,8 @@ def _decode_affine(a) -> Point:
     return (int.from_bytes(raw[:32], "little"), int.from_bytes(raw[32:], "little"))
 
 
-def _decode(j) -> Point:
+def decode_jacobian(j) -> Point:
+    """Affine (x, y) ints of a zkv_g1 (Jacobian) struct; None for infinity."""
     a = ffi.new("zkv_g1_affine *")
     lib.zkv_g1_to_affine(a, j)
     return _decode_affine(a)
@@ -61,32 +62,32 @@ def is_on_curve(p: Point) -> bool:
 def add(p: Point, q: Point) -> Point:
     out = ffi.new("zkv_g1 *")
     lib.zkv_g1_add(out, _jacobian(p), _jacobian(q))
-    return _decode(out)
+    return decode_jacobian(out)
 
 
 def add_affine(p: Point, q: Point) -> Point:
     """p + q through the mixed Jacobian + affine addition (the MSM's bucket operation)."""
     out = ffi.new("zkv_g1 *")
     lib.zkv_g1_add_affine(out, _jacobian(p), _affine(q))
-    return _decode(out)
+    return decode_jacobian(out)
 
 
 def double(p: Point) -> Point:
     out = ffi.new("zkv_g1 *")
     lib.zkv_g1_double(out, _jacobian(p))
-    return _decode(out)
+    return decode_jacobian(out)
 
 
 def neg(p: Point) -> Point:
     out = ffi.new("zkv_g1 *")
     lib.zkv_g1_neg(out, _jacobian(p))
-    return _decode(out)
+    return decode_jacobian(out)
 
 
 def mul(p: Point, k: int) -> Point:
     out = ffi.new("zkv_g1 *")
     lib.zkv_g1_mul_vartime(out, _jacobian(p), int_to_le32(k))
-    return _decode(out)
+    return decode_jacobian(out)
 
 
 def batch_double_to_affine(points: list[Point]) -> list[Point]:
@@ -140,7 +141,7 @@ def msm_prepared(prepared: PreparedG1, scalars: list[int]) -> Point:
     scratch = ffi.new("uint8_t[]", lib.zkv_g1_msm_scratch_sizeof(n))
     out = ffi.new("zkv_g1 *")
     lib.zkv_g1_msm_vartime(out, prepared.arr, packed, n, scratch)
-    return _decode(out)
+    return decode_jacobian(out)
 
 
 def msm(points: list[Point], scalars: list[int]) -> Point:

@@ -53,7 +53,8 @@ def _jacobian(p: G2Affine):
     return out
 
 
-def _to_affine(j) -> G2Affine:
+def decode_jacobian(j) -> G2Affine:
+    """Affine ((x0, x1), (y0, y1)) ints of a zkv_g2 (Jacobian) struct; None for infinity."""
     a = ffi.new("zkv_g2_affine *")
     lib.zkv_g2_to_affine(a, j)
     return _from_affine_struct(a)
@@ -95,26 +96,26 @@ def is_in_subgroup(p: G2Affine) -> bool:
 def add(a: G2Affine, b: G2Affine) -> G2Affine:
     out = ffi.new("zkv_g2 *")
     lib.zkv_g2_add(out, _jacobian(a), _jacobian(b))
-    return _to_affine(out)
+    return decode_jacobian(out)
 
 
 def add_affine(a: G2Affine, b: G2Affine) -> G2Affine:
     """Same result as add, through the mixed (Jacobian + affine) formula."""
     out = ffi.new("zkv_g2 *")
     lib.zkv_g2_add_affine(out, _jacobian(a), _affine(b))
-    return _to_affine(out)
+    return decode_jacobian(out)
 
 
 def double(a: G2Affine) -> G2Affine:
     out = ffi.new("zkv_g2 *")
     lib.zkv_g2_double(out, _jacobian(a))
-    return _to_affine(out)
+    return decode_jacobian(out)
 
 
 def neg(a: G2Affine) -> G2Affine:
     out = ffi.new("zkv_g2 *")
     lib.zkv_g2_neg(out, _jacobian(a))
-    return _to_affine(out)
+    return decode_jacobian(out)
 
 
 def equal(a: G2Affine, b: G2Affine) -> bool:
@@ -125,7 +126,7 @@ def mul(p: G2Affine, k: int) -> G2Affine:
     """k*p for 0 <= k < 2^256 (not reduced)."""
     out = ffi.new("zkv_g2 *")
     lib.zkv_g2_mul_vartime(out, _jacobian(p), int_to_le32(k))
-    return _to_affine(out)
+    return decode_jacobian(out)
 
 
 class PreparedPoints:
@@ -149,7 +150,7 @@ class PreparedPoints:
         out = ffi.new("zkv_g2 *")
         lib.zkv_g2_msm_vartime(out, self.array, b"".join(int_to_le32(k) for k in scalars), n,
                                scratch)
-        return _to_affine(out)
+        return decode_jacobian(out)
 
 
 def msm_prepared(prepared: PreparedPoints, scalars: Sequence[int]) -> G2Affine:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zkvote._native.g1 import decode_jacobian as decode_g1
+from zkvote._native.g2 import decode_jacobian as decode_g2
 from zkvote._native.lib import check, ffi, lib
 from zkvote.errors import InvalidArgument
 
@@ -13,8 +15,6 @@ Point = tuple[int, int] | None
 G2Affine = tuple[tuple[int, int], tuple[int, int]] | None
 COEF_BYTES = 44
 
-_ZERO64 = bytes(64)
-_ZERO128 = bytes(128)
 
 
 @dataclass(eq=False)
@@ -88,29 +88,6 @@ def _fr_ints(arr, n: int) -> list[int]:
     return [int.from_bytes(raw[i : i + 32], "little") for i in range(0, 32 * n, 32)]
 
 
-def _g1_point(j) -> Point:
-    aff = ffi.new("zkv_g1_affine *")
-    lib.zkv_g1_to_affine(aff, j)
-    buf = ffi.new("uint8_t[64]")
-    lib.zkv_g1_affine_to_bytes(buf, aff)
-    raw = ffi.buffer(buf)[:]
-    if raw == _ZERO64:
-        return None
-    return int.from_bytes(raw[:32], "little"), int.from_bytes(raw[32:], "little")
-
-
-def _g2_point(j) -> G2Affine:
-    aff = ffi.new("zkv_g2_affine *")
-    lib.zkv_g2_to_affine(aff, j)
-    buf = ffi.new("uint8_t[128]")
-    lib.zkv_g2_affine_to_bytes(buf, aff)
-    raw = ffi.buffer(buf)[:]
-    if raw == _ZERO128:
-        return None
-    c = [int.from_bytes(raw[i : i + 32], "little") for i in range(0, 128, 32)]
-    return (c[0], c[1]), (c[2], c[3])
-
-
 def _log2(n: int) -> int:
     log_n = n.bit_length() - 1
     if n < 1 or 1 << log_n != n:
@@ -167,11 +144,11 @@ def prove_terms(key: NativeKey, witness: list[int]) -> tuple:
     scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_scratch_sizeof(n_wires))
     lib.zkv_g2_msm_vartime(g2, key.b2, packed, n_wires, scratch)
     return (
-        _g1_point(_msm_g1(key.a, packed, n_wires)),
-        _g1_point(_msm_g1(key.b1, packed, n_wires)),
-        _g2_point(g2),
-        _g1_point(_msm_g1(key.c, packed[first_private:], n_wires - key.n_public - 1)),
-        _g1_point(_msm_g1(key.h, h_scalars, n)),
+        decode_g1(_msm_g1(key.a, packed, n_wires)),
+        decode_g1(_msm_g1(key.b1, packed, n_wires)),
+        decode_g2(g2),
+        decode_g1(_msm_g1(key.c, packed[first_private:], n_wires - key.n_public - 1)),
+        decode_g1(_msm_g1(key.h, h_scalars, n)),
     )
 
 
