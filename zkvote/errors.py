@@ -44,3 +44,20 @@ class NotInvertible(ZkvoteError, ZeroDivisionError):
 
 class DiscreteLogNotFound(ZkvoteError):
     """The discrete logarithm is not in the searched range."""
+
+
+class InvalidProof(ZkvoteError):
+    """A proof (Groth16, Schnorr, Chaum-Pedersen, Merkle, ...) does not verify."""
+
+
+class InvalidBallot(InvalidInput):
+    """A ballot is malformed or does not satisfy its poll (shape, rule, binding)."""
+
+
+class DuplicateNullifier(ZkvoteError):
+    """A second ballot with the same nullifier under the re-vote policy ``first``."""
+
+
+class ProtocolError(ZkvoteError):
+    """A protocol step was taken out of order or with inconsistent parties (e.g. too few
+    trustees to decrypt, a DKG message from an unknown trustee)."""
