@@ -522,6 +522,34 @@ void zkv_bjj_msm_vartime(zkv_bjj *out, const zkv_bjj_affine *points, const uint8
     *out = acc;
 }
 
+/* ------------------------------------------------------------ column sums (homomorphic tallies) */
+
+/* out[c] = sum over r of the point at in[(r * cols + c) * 64], for c < cols: the per-option sums
+ * of a table of ciphertext components. Each input is parsed like zkv_bjj_affine_from_bytes
+ * (canonical coordinates, on the curve; not the subgroup) and added with a mixed addition, so
+ * a row costs no inversion; the sums stay in extended coordinates for the caller to normalise
+ * once. Adds are complete, so the time depends only on rows and cols. On a bad point, out is
+ * left partially summed and *bad_index (if non-null) receives its flat index r * cols + c. */
+zkv_error zkv_bjj_sum_columns(zkv_bjj *out, const uint8_t *in, size_t rows, size_t cols,
+                              size_t *bad_index) {
+    for (size_t c = 0; c < cols; c++) bjj_set_identity(&out[c]);
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t c = 0; c < cols; c++) {
+            size_t i = r * cols + c;
+            zkv_bjj_affine p;
+            zkv_error rc = zkv_bjj_affine_from_bytes(&p, in + 64 * i);
+            if (rc != ZKV_OK) {
+                if (bad_index) *bad_index = i;
+                return rc;
+            }
+            bjj_precomp q;
+            bjj_affine_to_precomp(&q, &p);
+            bjj_add_precomp(&out[c], &out[c], &q);
+        }
+    }
+    return ZKV_OK;
+}
+
 /* ------------------------------------------------------------ circomlib point compression */
 
 void zkv_bjj_pack(uint8_t out[32], const zkv_bjj_affine *p) {

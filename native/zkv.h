@@ -218,6 +218,11 @@ void zkv_bjj_mul_base8(zkv_bjj *out, const uint8_t k[32]);                      
 size_t zkv_bjj_msm_scratch_sizeof(size_t n);
 void zkv_bjj_msm_vartime(zkv_bjj *out, const zkv_bjj_affine *points, const uint8_t *scalars,
                          size_t n, void *scratch);
+/* out[c] = sum_r in[r][c] for a row-major table of 64-byte affine points (rows x cols, the
+ * caller allocates cols outputs); inputs checked canonical and on the curve (not the subgroup),
+ * *bad_index receives the flat index of the first bad one. CT in the point values. */
+zkv_error zkv_bjj_sum_columns(zkv_bjj *out, const uint8_t *in, size_t rows, size_t cols,
+                              size_t *bad_index);
 /* circomlib packPoint: little-endian y with bit 255 set when x > (r-1)/2. */
 void zkv_bjj_pack(uint8_t out[32], const zkv_bjj_affine *p);
 /* circomlib unpackPoint, plus canonical-y and on-curve checks (not the subgroup check). */

@@ -23,7 +23,7 @@ unpackPoint; :meth:`Point.to_bytes` / :meth:`Point.from_bytes` are 64 bytes, x |
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from zkvote.backend import impl
 from zkvote.errors import (
@@ -228,6 +228,40 @@ class Point:
                 raise InvalidEncoding(f"msm: expected Point, not {type(p).__name__}")
         ks = [check_int(k, "scalar") % _GROUP_ORDER for k in scalars]
         return Point._trusted(impl("babyjub").msm([p.to_affine() for p in points], ks))
+
+    @staticmethod
+    def sum(points: Iterable[Point]) -> Point:
+        """The sum of ``points`` (the identity for none), in one native call: mixed additions in
+        extended coordinates and a single normalisation, about 20x faster than adding Point
+        objects one by one. Raises InvalidEncoding for an item that is not a Point."""
+        raw = bytearray()
+        for p in points:
+            if not isinstance(p, Point):
+                raise InvalidEncoding(f"sum: expected Point, not {type(p).__name__}")
+            raw += p._x.to_bytes(32, "little")
+            raw += p._y.to_bytes(32, "little")
+        return Point.sum_packed(bytes(raw), 1)[0]
+
+    @staticmethod
+    def sum_packed(data: bytes, columns: int = 1) -> list[Point]:
+        """Column sums of a row-major table of :meth:`to_bytes` encodings: ``data`` holds
+        rows x ``columns`` points of 64 bytes, and entry c of the result is the sum of column c
+        (e.g. the per-option sums of many ciphertext vectors, in one call).
+
+        Every point is checked canonical and on the curve, not in the subgroup: the caller packs
+        points it has already validated (a sum of subgroup points stays in the subgroup).
+        Raises InvalidEncoding (not bytes), InvalidArgument (columns < 1 or a length that is
+        not a multiple of 64 * columns), FieldRangeError / InvalidPoint (a bad point, named by
+        its flat index).
+        """
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise InvalidEncoding(f"sum_packed: expected bytes, not {type(data).__name__}")
+        columns = check_int(columns, "columns")
+        if columns < 1 or len(data) % (64 * columns):
+            raise InvalidArgument("sum_packed: need columns >= 1 and 64 * columns | len(data)")
+        rows = len(data) // (64 * columns)
+        sums = impl("babyjub").sum_columns(bytes(data), rows, columns)
+        return [Point._trusted(xy) for xy in sums]
 
     # ------------------------------------------------------------ value semantics
 

@@ -138,3 +138,27 @@ def test_unpack_of_arbitrary_bytes_matches_reference(b):
         except InvalidInput as e:
             outcomes.append(type(e))
     assert outcomes[0] == outcomes[1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(group_points, max_size=12), st.integers(min_value=1, max_value=4))
+def test_sum_columns_matches_reference_and_pairwise_addition(points, cols):
+    rows = len(points) // cols
+    points = points[: rows * cols]
+    raw = b"".join(x.to_bytes(32, "little") + y.to_bytes(32, "little") for x, y in points)
+    expected = [(0, 1)] * cols
+    for i, p in enumerate(points):
+        expected[i % cols] = reference.add(expected[i % cols], p)
+    assert native.sum_columns(raw, rows, cols) == reference.sum_columns(raw, rows, cols) == expected
+
+
+@pytest.mark.parametrize("impl", [native, reference])
+def test_sum_columns_rejects_off_curve_and_non_canonical_points(impl):
+    good = reference.BASE8[0].to_bytes(32, "little") + reference.BASE8[1].to_bytes(32, "little")
+    off_curve = (1).to_bytes(32, "little") + (1).to_bytes(32, "little")
+    too_big = R.to_bytes(32, "little") + (1).to_bytes(32, "little")
+    for bad in (off_curve, too_big):
+        with pytest.raises(InvalidInput, match="point 2"):
+            impl.sum_columns(good + good + bad + good, 2, 2)
+    with pytest.raises(InvalidInput):
+        impl.sum_columns(good * 3, 2, 2)

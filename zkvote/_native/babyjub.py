@@ -134,3 +134,18 @@ def unpack(b: bytes) -> Point:
     out = ffi.new("zkv_bjj_affine *")
     check(lib.zkv_bjj_unpack(out, b), "packed BabyJubJub point")
     return _from_affine(out)
+
+
+def sum_columns(raw: bytes, rows: int, cols: int) -> list[Point]:
+    """Column sums of a row-major rows x cols table of 64-byte points (x || y little-endian):
+    out[c] = sum_r point[r][c]. Each point is checked canonical and on the curve (FieldRangeError
+    / InvalidPoint naming its flat index), not the subgroup. One C call, one inversion per column.
+    """
+    if cols < 1 or rows < 0 or len(raw) != 64 * rows * cols:
+        raise InvalidArgument("sum_columns: need cols >= 1 and 64 * rows * cols bytes")
+    out = ffi.new("zkv_bjj[]", cols)
+    bad = ffi.new("size_t *")
+    rc = lib.zkv_bjj_sum_columns(out, raw, rows, cols, bad)
+    if rc != lib.ZKV_OK:
+        check(rc, f"BabyJubJub point {bad[0]}")
+    return [_from_ext(out + c) for c in range(cols)]

@@ -155,3 +155,21 @@ def _sqrt(a: mpz) -> mpz:
         b = powmod(c, 1 << (m - i - 1), R)
         m, c, t, x = i, b * b % R, t * b * b % R, x * b % R
     return x
+
+
+def sum_columns(raw: bytes, rows: int, cols: int) -> list[Point]:
+    """Column sums of a row-major rows x cols table of 64-byte points (x || y little-endian):
+    out[c] = sum_r point[r][c]; each point checked canonical (FieldRangeError) and on the curve
+    (InvalidPoint), not the subgroup."""
+    if cols < 1 or rows < 0 or len(raw) != 64 * rows * cols:
+        raise InvalidArgument("sum_columns: need cols >= 1 and 64 * rows * cols bytes")
+    acc = [(mpz(0), mpz(1)) for _ in range(cols)]
+    for i in range(rows * cols):
+        x = int.from_bytes(raw[64 * i:64 * i + 32], "little")
+        y = int.from_bytes(raw[64 * i + 32:64 * i + 64], "little")
+        if x >= R or y >= R:
+            raise FieldRangeError(f"BabyJubJub point {i}: field element not below the modulus")
+        if not is_on_curve((x, y)):
+            raise InvalidPoint(f"BabyJubJub point {i}: point not on the curve")
+        acc[i % cols] = _add(acc[i % cols], (mpz(x), mpz(y)))
+    return [_out(a) for a in acc]
