@@ -20,7 +20,7 @@ from pathlib import Path
 from zkvote import eddsa
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import to_fr
-from zkvote.poseidon import poseidon2
+from zkvote.poseidon import poseidon, poseidon2
 
 PRIVATE_KEY_BYTES = 32
 
@@ -168,4 +168,15 @@ class Identity:
         raise TypeError("identities are not picklable: export() them explicitly")
 
 
-__all__ = ["Identity"]
+def weighted_commitment(public_key: tuple[int, int], credits: int) -> int:
+    """Poseidon(A.x, A.y, credits): the leaf of a member of a *weighted* group, whose weight
+    (credits) the ballot circuit reads from the leaf. ``public_key`` is checked to be a subgroup
+    point (InvalidEncoding / FieldRangeError / InvalidPoint / NotInSubgroup otherwise);
+    ``credits`` must be a field element (FieldRangeError), and below 2^72 to be usable in a
+    ballot (the circuit's credit width).
+    """
+    x, y = eddsa.check_point(public_key, "public key")
+    return poseidon([x, y, to_fr(credits)])
+
+
+__all__ = ["Identity", "weighted_commitment"]
