@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 import zkvote
-from zkvote import cli_snark
+from zkvote import cli_election, cli_snark
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Zero-knowledge private voting for self-governing communities.")
@@ -66,6 +66,7 @@ def selfcheck(
 
 
 cli_snark.register(app)
+cli_election.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,181 @@
+"""Strict JSON building blocks shared by the protocol documents (manifest, ballot, record).
+
+Conventions (docs/record-format.md): field elements and other big integers are canonical
+decimal strings ("0" or no leading zero); BabyJubJub points are ``[x, y]`` arrays of such
+strings, validated on the curve and in the prime-order subgroup; digests are lowercase hex;
+every document is an object carrying ``"version"``, parsed by a pydantic model that rejects
+unknown fields and coercions (``"5"`` for 5, ``true`` for 1).
+
+:func:`canonical_json` is the one byte encoding that is hashed: keys sorted, no whitespace,
+UTF-8, integers as JSON numbers (only small ones appear as numbers).
+
+Deeply nested input cannot crash the parser: CPython's JSON scanner raises RecursionError,
+reported as InvalidEncoding.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+)
+
+from zkvote.babyjub import Point
+from zkvote.errors import FieldRangeError, InvalidEncoding, InvalidInput, NotInSubgroup
+from zkvote.field import FR_MODULUS
+
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,99}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base of every document model: frozen, no unknown fields, no type coercion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True,
+                              arbitrary_types_allowed=True)
+
+
+def parse_decimal(value: object, what: str = "value", limit: int | None = None) -> int:
+    """A canonical decimal string as an int, below ``limit`` when given.
+
+    Raises InvalidEncoding (not a str, not canonical), FieldRangeError (>= limit).
+    """
+    if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
+        raise InvalidEncoding(f"{what}: expected a canonical decimal string, got {value!r:.40}")
+    n = int(value)
+    if limit is not None and n >= limit:
+        raise FieldRangeError(f"{what}: {value:.20} is not below its bound")
+    return n
+
+
+def _from_python(info: ValidationInfo) -> bool:
+    # Models built in Python may hold ints and Points; documents parsed by parse_model
+    # (context "json") must use the canonical string forms, so one value has one encoding.
+    return not (info.context and info.context.get("json"))
+
+
+def _fr(value: object, info: ValidationInfo) -> int:
+    if _from_python(info) and isinstance(value, int) and not isinstance(value, bool) \
+            and 0 <= value < FR_MODULUS:
+        return value
+    return parse_decimal(value, "field element", FR_MODULUS)
+
+
+def _uint(value: object, info: ValidationInfo) -> int:
+    if _from_python(info) and isinstance(value, int) and not isinstance(value, bool) \
+            and value >= 0:
+        return value
+    return parse_decimal(value, "integer")
+
+
+def _point(value: object, info: ValidationInfo) -> Point:
+    if _from_python(info) and isinstance(value, Point):
+        if not value.is_in_subgroup():
+            raise NotInSubgroup("point outside the prime-order subgroup")
+        return value
+    if not isinstance(value, list) or len(value) != 2:
+        raise InvalidEncoding("a point is an array [x, y] of two decimal strings")
+    x, y = (parse_decimal(c, "point coordinate", FR_MODULUS) for c in value)
+    return Point.from_affine(x, y)
+
+
+def _hex64(value: object) -> str:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
+        raise InvalidEncoding("expected a sha256 digest: 64 lowercase hex digits")
+    return value
+
+
+def _version1(value: object) -> int:
+    # Literal[1] would also take True and 1.0 (equal to 1): a version is exactly the int 1.
+    if type(value) is not int or value != 1:
+        raise InvalidEncoding(f"unsupported version {value!r:.20} (expected 1)")
+    return value
+
+
+def point_to_json(p: Point) -> list[str]:
+    """``[x, y]`` as decimal strings."""
+    return [str(p.x), str(p.y)]
+
+
+#: A field element (0 <= x < r) as a decimal string.
+Fr = Annotated[int, PlainValidator(_fr), PlainSerializer(str)]
+#: A non-negative integer of any size as a decimal string (amounts, totals).
+BigUInt = Annotated[int, PlainValidator(_uint), PlainSerializer(str)]
+#: A BabyJubJub point of the prime-order subgroup as ``[x, y]``.
+PointJSON = Annotated[Point, PlainValidator(_point), PlainSerializer(point_to_json)]
+#: ``"version": 1``, exactly the JSON integer 1.
+Version1 = Annotated[int, PlainValidator(_version1)]
+#: A sha256 digest as 64 lowercase hex digits.
+Sha256Hex = Annotated[str, PlainValidator(_hex64)]
+
+
+def canonical_json(value: Any) -> bytes:
+    """The hashed encoding: sorted keys, no whitespace, UTF-8 (non-ASCII kept as is)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def load_json(data: str | bytes, what: str) -> Any:
+    """Parse JSON text strictly: UTF-8, no NaN/Infinity, no duplicate keys. Raises
+    InvalidEncoding naming ``what`` (also for nesting too deep for the parser)."""
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidEncoding(f"{what}: not UTF-8") from None
+    if not isinstance(data, str):
+        raise InvalidEncoding(f"{what}: expected JSON text, not {type(data).__name__}")
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for key, value in pairs:
+            if key in out:
+                raise InvalidEncoding(f"{what}: duplicate key {key!r}")
+            out[key] = value
+        return out
+
+    def no_constant(name: str) -> Any:
+        raise InvalidEncoding(f"{what}: {name} is not JSON")
+
+    try:
+        return json.loads(data, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InvalidEncoding(f"{what}: not JSON ({exc})") from None
+
+
+def parse_model(model: type[M], data: Any, what: str) -> M:
+    """Validate ``data`` (parsed JSON, or JSON text/bytes) with ``model``.
+
+    The first validation error is re-raised as the zkvote error a validator raised
+    (InvalidPoint, NotInSubgroup, FieldRangeError, ...) or else as InvalidEncoding, its
+    message naming ``what`` and the field's location.
+    """
+    if isinstance(data, str | bytes | bytearray):
+        data = load_json(data, what)
+    try:
+        return model.model_validate(data, context={"json": True})
+    except ValidationError as exc:
+        raise _translate(exc, what) from None
+
+
+def _translate(exc: ValidationError, what: str) -> InvalidInput:
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err.get("loc", ())) or "document"
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, InvalidInput):
+        return type(cause)(f"{what}: {loc}: {cause}")
+    return InvalidEncoding(f"{what}: {loc}: {err.get('msg', 'invalid')}")
+
+
+__all__ = ["BigUInt", "Fr", "PointJSON", "Sha256Hex", "StrictModel", "Version1",
+           "canonical_json", "load_json", "parse_decimal", "parse_model", "point_to_json"]
