@@ -8,11 +8,14 @@ Needs zkvote.circuits, i.e. this checkout installed (pip install -e .), for the 
 circuit. Its keys come from the insecure single-party setup, made once per depth outside the
 timing and exported as a snarkjs .zkey (zkey_from_proving_key) with the witness as .wtns into
 ZKVOTE_BENCH_CACHE/semaphore_d<depth>/; on those files we time ``prove_zkey`` and snarkjs
-times ``groth16 prove`` (and ``groth16 verify`` on our proof). Batch verification of
-membership proofs (depth 20 key, 4 public inputs) runs at 1/16/256/1024 proofs: the batches
-cycle through 8 distinct valid proofs (8 members of one group), so 1024 proofs are 128 copies
-of each; the batch verifier does the same work for a copy as for a fresh proof (one
-Miller-loop term and random coefficient per proof). --quick skips the membership circuit.
+times ``groth16 prove`` (and ``groth16 verify`` on our proof). Witness generation, the
+insecure setup and read_zkey are timed too, and (not with --quick) the same for the ballot
+circuit (zkvote.circuits.ballot, 8 options, depth 20: the voter client's proof). Batch
+verification of membership proofs (depth 20 key, 4 public inputs) runs at 1/16/256/1024
+proofs: the batches cycle through 8 distinct valid proofs (8 members of one group), so 1024
+proofs are 128 copies of each; the batch verifier does the same work for a copy as for a
+fresh proof (one Miller-loop term and random coefficient per proof). --quick skips the
+membership and ballot circuits.
 
 The snarkjs comparison needs Node and the pinned snarkjs/circom2/circomlib installed in
 ZKVOTE_SNARKJS_DIR (default /tmp/zkv-snark; see tests/interop/snarkjs/generate.sh) and is
@@ -187,6 +190,8 @@ def zkey_cases(name: str, folder: Path, snarkjs: list[str] | None) -> list[Case]
                       proof_from_json((files / "proof.json").read_text()))
 
     out = [
+        Case(f"read_zkey ({name})", 1, "native", lambda: read_zkey(zkey_path), runs=5,
+             budget=20),
         Case(f"prove_zkey ({name})", 1, "native", lambda: prove_zkey(zkey, witness), runs=10,
              budget=20),
         Case(f"read + prove_zkey ({name})", 1, "native",
@@ -240,7 +245,13 @@ def membership_cases(depth: int, snarkjs: list[str] | None,
     write_wtns(witness, folder / "witness.wtns")
 
     name = f"membership d{depth}, {r1cs.n_constraints} constraints"
+    inputs = semaphore_witness_inputs(members[0], group, 0x1234, 0xC0FFEE, depth)
     out = [
+        Case(f"witness ({name})", 1, "native", lambda: generator.generate(inputs), runs=10,
+             budget=10),
+        Case(f"insecure setup ({name})", 1, "native",
+             lambda: insecure_single_party_setup(r1cs, rng=random.Random(1)), runs=3,
+             budget=20),
         Case(f"prove ({name})", 1, "native", lambda: prove(pk, r1cs, witness), runs=10,
              budget=20),
         Case(f"verify ({name})", 1, "native", lambda: verify(pvk, public, proof), runs=200),
@@ -252,6 +263,60 @@ def membership_cases(depth: int, snarkjs: list[str] | None,
                         lambda b=batch: batch_verify(pvk, b), runs=20 if n <= 16 else 5,
                         budget=10))
     return out
+
+
+def ballot_cases(n_options: int = 8, depth: int = 20) -> list[Case]:
+    """The ballot circuit of zkvote.circuits.ballot (the voter client's proof; issue 5's
+    target is 8 options at depth 20): witness generation, the insecure setup, prove with the
+    setup's key and prove_zkey on its .zkey; skipped when the circuit is not installed."""
+    try:
+        from zkvote.circuits.ballot import (
+            ballot_witness_inputs,
+            compiled_ballot_circuit,
+            preset,
+        )
+    except ImportError:
+        print("zkvote.circuits.ballot not found: skipping the ballot circuit", file=sys.stderr)
+        return []
+    from zkvote.babyjub import ORDER, Point
+    from zkvote.identity import Identity
+    from zkvote.merkle import LeanIMT
+
+    r1cs, generator = compiled_ballot_circuit(n_options, depth)
+    members = [Identity(f"bench member {i}") for i in range(8)]
+    group = LeanIMT([m.commitment for m in members])
+    rng = random.Random(n_options)
+    votes = [0] * n_options
+    votes[1] = 1
+    inputs = ballot_witness_inputs(members[0], group, 0xBA110, Point.base8().mul(12345),
+                                   votes, [rng.randrange(ORDER) for _ in votes],
+                                   preset("single", n_options), depth)
+    witness = generator.generate(inputs)
+    pk = insecure_single_party_setup(r1cs, rng=rng)
+    prove(pk, r1cs, witness)  # load the key once
+    folder = CACHE_DIR / f"ballot_k{n_options}_d{depth}"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_zkey(zkey_from_proving_key(pk, r1cs), folder / "circuit_final.zkey")
+    write_wtns(witness, folder / "witness.wtns")
+    zkey_path = folder / "circuit_final.zkey"
+    zkey = read_zkey(zkey_path)
+    prove_zkey(zkey, witness)
+    name = f"ballot K={n_options} D={depth}, {r1cs.n_constraints} constraints"
+    return [
+        Case(f"witness ({name})", 1, "native", lambda: generator.generate(inputs), runs=10,
+             budget=10),
+        Case(f"insecure setup ({name})", 1, "native",
+             lambda: insecure_single_party_setup(r1cs, rng=random.Random(1)), runs=3,
+             budget=30),
+        Case(f"prove ({name})", 1, "native", lambda: prove(pk, r1cs, witness), runs=10,
+             budget=20),
+        Case(f"read_zkey ({name})", 1, "native", lambda: read_zkey(zkey_path), runs=5,
+             budget=20),
+        Case(f"prove_zkey ({name})", 1, "native", lambda: prove_zkey(zkey, witness), runs=10,
+             budget=20),
+        Case(f"witness + prove_zkey ({name})", 1, "native",
+             lambda: prove_zkey(zkey, generator.generate(inputs)), runs=10, budget=20),
+    ]
 
 
 def snarkjs_cases(quick: bool, chain: bool = True) -> list[Case]:
@@ -269,6 +334,7 @@ def snarkjs_cases(quick: bool, chain: bool = True) -> list[Case]:
     if not quick:
         out += membership_cases(10, snarkjs)
         out += membership_cases(20, snarkjs, MEMBERSHIP_BATCHES)
+        out += ballot_cases()
         if snarkjs is not None and chain:
             out += zkey_cases(f"Poseidon chain x{CHAIN_LENGTH}", chain_fixture(snarkjs),
                               snarkjs)
@@ -321,9 +387,12 @@ def cases(quick: bool, chain: bool = True) -> list[Case]:
     m = 256 if quick else 4096
     big, big_w = squaring_chain(m)
     big_pk = insecure_single_party_setup(big, rng=rng)
-    big_pk.prepared("a_query")  # load the key once; the timed run is the proof itself
+    prove(big_pk, big, big_w)  # load the key once; the timed run is the proof itself
     out.append(Case(f"prove (squaring chain, {m} constraints)", 1, "native",
                     lambda: prove(big_pk, big, big_w), runs=5 if quick else 10, budget=20))
+    out.append(Case(f"insecure setup (squaring chain, {m} constraints)", 1, "native",
+                    lambda: insecure_single_party_setup(big, rng=random.Random(2)), runs=3,
+                    budget=10))
     if not quick:
         def reference_verify() -> bool:
             with use_backend("reference"):

@@ -255,16 +255,17 @@ class Circuit:
         for w, var in enumerate(order):
             wire[var] = w
         counts = {kind: self._kinds.count(kind) for kind in _KIND_ORDER}
+        renumber = _Renumbering(wire)
         r1cs = R1CS(
             n_wires=len(order), n_pub_out=counts["output"], n_pub_in=counts["public"],
             n_prv_in=counts["private"], n_labels=len(order),
-            constraints=[tuple(_renumber(lc, wire) for lc in abc) for abc in self._constraints],
+            constraints=[tuple(renumber(lc) for lc in abc) for abc in self._constraints],
             wire_to_label=list(range(len(order))),
         )
         inputs = {name: (array, [wire[v] for v in vs])
                   for name, (array, vs) in self._inputs.items()}
         generator = WitnessGenerator(
-            n_wires=len(order), inputs=inputs, ops=[_renumber_op(op, wire) for op in self._ops],
+            n_wires=len(order), inputs=inputs, ops=[renumber.op(op) for op in self._ops],
             constraints=r1cs.constraints, constraint_info=list(self._constraint_info),
             wire_names=[self._names[v] for v in order],
         )
@@ -307,17 +308,29 @@ class Circuit:
         self._constraint_info.append((self.scope_path(), what))
 
 
-def _renumber(lc: Terms, wire: list[int]) -> dict[int, int]:
-    return dict(sorted((wire[v], c) for v, c in lc.items()))
+class _Renumbering:
+    """Linear combinations in wire numbering, each source dict converted once: an op and
+    the constraint it pins down (``mul``: a, b) then share one dict, which the witness
+    program stores once (one row of its linear-combination table)."""
 
+    def __init__(self, wire: list[int]) -> None:
+        self._wire = wire
+        self._done: dict[int, tuple[Terms, dict[int, int]]] = {}
 
-def _renumber_op(op: tuple, wire: list[int]) -> tuple:
-    kind = op[0]
-    if kind == "mul":
-        return ("mul", wire[op[1]], _renumber(op[2], wire), _renumber(op[3], wire))
-    if kind == "lc":
-        return ("lc", wire[op[1]], _renumber(op[2], wire))
-    if kind == "hint":
-        return ("hint", [wire[v] for v in op[1]], op[2], [_renumber(t, wire) for t in op[3]],
-                op[4])
-    return op
+    def __call__(self, lc: Terms) -> dict[int, int]:
+        hit = self._done.get(id(lc))
+        if hit is not None and hit[0] is lc:
+            return hit[1]
+        out = dict(sorted((self._wire[v], c) for v, c in lc.items()))
+        self._done[id(lc)] = (lc, out)  # keeps lc alive, so its id is not reused
+        return out
+
+    def op(self, op: tuple) -> tuple:
+        kind, wire = op[0], self._wire
+        if kind == "mul":
+            return ("mul", wire[op[1]], self(op[2]), self(op[3]))
+        if kind == "lc":
+            return ("lc", wire[op[1]], self(op[2]))
+        if kind == "hint":
+            return ("hint", [wire[v] for v in op[1]], op[2], [self(t) for t in op[3]], op[4])
+        return op

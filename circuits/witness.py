@@ -3,20 +3,26 @@
 The generator replays the circuit's program in the order it was built: products and hints
 compute new wires, and each constraint is checked as soon as it is added, so that a bad input
 is reported at the first constraint it breaks, with that constraint's gadget path.
+
+The program is compiled once (per backend, on first use) into the flat op list of
+``zkv_witness_run`` (native/zkv.h): every linear combination becomes a row of one table, and
+the backend runs the products, linear combinations and checks, handing control back to
+Python only for hints. The reference backend runs the same program in Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from zkvote.backend import current, impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
 from zkvote.field import FR_MODULUS
 from zkvote.snark.r1cs import UnsatisfiedConstraint
 from zkvote.validate import check_int, check_range
 
-from .signal import evaluate
-
 R = FR_MODULUS
+# Op codes of the witness program (native/zkv.h, zkv_witness_run).
+_MUL, _LC, _HINT, _CHECK = 0, 1, 2, 3
 
 
 class HintFailed(InvalidInput):
@@ -39,6 +45,8 @@ class WitnessGenerator:
         self._ops = ops
         self._constraints = constraints
         self._info = constraint_info
+        self._programs: dict[str, object] = {}
+        self._hints: list[tuple] = []
 
     @property
     def input_names(self) -> list[str]:
@@ -59,35 +67,85 @@ class WitnessGenerator:
         unknown = sorted(set(inputs) - set(self._inputs), key=str)
         if unknown:
             raise InvalidArgument(f"unknown circuit inputs: {unknown}")
-        w = [0] * self.n_wires
-        w[0] = 1
+        assigned: dict[int, int] = {}
         for name, (array, wires) in self._inputs.items():
             if name not in inputs:
                 raise InvalidArgument(f"missing circuit input {name!r}")
             for wire, value in zip(wires, _input_values(name, inputs[name], array, len(wires)),
                                    strict=True):
-                w[wire] = value
-        for op in self._ops:
-            kind = op[0]
-            if kind == "check":
-                self._check(op[1], w)
-            elif kind == "mul":
-                w[op[1]] = evaluate(op[2], w) * evaluate(op[3], w) % R
-            elif kind == "lc":
-                w[op[1]] = evaluate(op[2], w)
-            else:
-                _run_hint(op, w)
-        return w
+                assigned[wire] = value
+        assigned[0] = 1
+        backend = current()
+        witness, failed = impl("groth16", backend).witness_run(
+            self._program(backend), assigned, self._run_hint)
+        if witness is None:
+            raise self._unsatisfied(failed)
+        return witness
 
-    def _check(self, index: int, w: list[int]) -> None:
-        a, b, c = self._constraints[index]
-        if evaluate(a, w) * evaluate(b, w) % R != evaluate(c, w):
-            scope, what = self._info[index]
-            where = f"gadget '{scope}'" if scope else "the top level"
-            error = UnsatisfiedConstraint(
-                index, f"constraint {index} ({what}) in {where} is not satisfied")
-            error.scope = scope
-            raise error
+    def _program(self, backend: str) -> object:
+        program = self._programs.get(backend)
+        if program is None:
+            code, lcs, self._hints = _compile_program(self._ops, self._constraints)
+            program = impl("groth16", backend).witness_program(code, lcs, self.n_wires)
+            self._programs[backend] = program
+        return program
+
+    def _unsatisfied(self, index: int) -> UnsatisfiedConstraint:
+        scope, what = self._info[index]
+        where = f"gadget '{scope}'" if scope else "the top level"
+        error = UnsatisfiedConstraint(
+            index, f"constraint {index} ({what}) in {where} is not satisfied")
+        error.scope = scope
+        return error
+
+    def _run_hint(self, hint_id: int, args: list[int]) -> list[int]:
+        n_out, fn, scope = self._hints[hint_id]
+        try:
+            result = fn(*args)
+        except Exception as exc:  # a hint is user code: report where it ran
+            label = getattr(fn, "__name__", "hint")
+            raise HintFailed(f"hint {label} in '{scope}' raised {exc!r}") from exc
+        if n_out == 1 and type(result) is int:  # the common case, as check_int would take it
+            return [result % R]
+        label = getattr(fn, "__name__", "hint")
+        values = [result] if n_out == 1 and not isinstance(result, list | tuple) else result
+        if not isinstance(values, list | tuple) or len(values) != n_out:
+            raise HintFailed(f"hint {label} in '{scope}' must return {n_out} ints")
+        try:
+            return [check_int(value, f"hint {label} output") % R for value in values]
+        except InvalidEncoding as exc:
+            raise HintFailed(f"hint {label} in '{scope}' returned a non-int") from exc
+
+
+def _compile_program(ops: list[tuple], constraints: list) -> tuple[list[int], list, list]:
+    """(code words, linear combinations, hints) of the program: each distinct LC object
+    becomes one table row (the builder shares the dict of an op and its constraint)."""
+    lcs: list = []
+    index: dict[int, int] = {}
+
+    def lc(terms: dict) -> int:
+        k = index.get(id(terms))
+        if k is None:
+            k = index[id(terms)] = len(lcs)
+            lcs.append(terms)
+        return k
+
+    code: list[int] = []
+    hints: list[tuple] = []
+    for op in ops:
+        kind = op[0]
+        if kind == "check":
+            a, b, c = constraints[op[1]]
+            code += (_CHECK, op[1], lc(a), lc(b), lc(c))
+        elif kind == "mul":
+            code += (_MUL, op[1], lc(op[2]), lc(op[3]))
+        elif kind == "lc":
+            code += (_LC, op[1], lc(op[2]))
+        else:
+            _, outs, fn, terms, scope = op
+            code += (_HINT, len(hints), len(terms), *map(lc, terms), len(outs), *outs)
+            hints.append((len(outs), fn, scope))
+    return code, lcs, hints
 
 
 def _input_values(name: str, value: object, array: bool, n: int) -> list[int]:
@@ -98,20 +156,3 @@ def _input_values(name: str, value: object, array: bool, n: int) -> list[int]:
             raise InvalidArgument(f"input {name!r} has {len(value)} elements, expected {n}")
         return [check_range(v, R, f"input {name!r}") for v in value]
     return [check_range(value, R, f"input {name!r}")]
-
-
-def _run_hint(op: tuple, w: list[int]) -> None:
-    _, outs, fn, terms, scope = op
-    label = getattr(fn, "__name__", "hint")
-    try:
-        result = fn(*(evaluate(t, w) for t in terms))
-    except Exception as exc:  # a hint is user code: report where it ran
-        raise HintFailed(f"hint {label} in '{scope}' raised {exc!r}") from exc
-    values = [result] if len(outs) == 1 and not isinstance(result, list | tuple) else result
-    if not isinstance(values, list | tuple) or len(values) != len(outs):
-        raise HintFailed(f"hint {label} in '{scope}' must return {len(outs)} ints")
-    for wire, value in zip(outs, values, strict=True):
-        try:
-            w[wire] = check_int(value, f"hint {label} output") % R
-        except InvalidEncoding as exc:
-            raise HintFailed(f"hint {label} in '{scope}' returned a non-int") from exc

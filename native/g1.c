@@ -967,3 +967,79 @@ void zkv_g1_msm_vartime(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t 
         g1_msm_batch_affine(out, points, scalars, n, scratch);
     }
 }
+
+/* ------------------------------------------------------------ fixed-base batch */
+/* out[i] = k_i * base for many scalars (a trusted setup's key): a table of the signed
+ * window multiples (d * 2^(c w)) * base, d = 1..2^(c-1), built once, then about 256/c mixed
+ * additions per scalar and one shared inversion per chunk to return affine points. */
+#define G1_FB_CHUNK 1024
+
+static unsigned g1_fb_window(size_t n) {
+    unsigned lg = 0;
+    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned c = lg > 5 ? lg - 3 : 2;
+    return c > 12 ? 12 : c;
+}
+
+static size_t g1_fb_table(unsigned c) { return (256 / c + 1) * ((size_t)1 << (c - 1)); }
+
+size_t zkv_g1_fixed_base_scratch_sizeof(size_t n) {
+    size_t t = g1_fb_table(g1_fb_window(n));
+    size_t work = t > G1_FB_CHUNK ? t : G1_FB_CHUNK;
+    return msm_align(t * sizeof(zkv_g1_affine)) + msm_align(work * sizeof(zkv_g1)) +
+           msm_align(work * sizeof(zkv_fq));
+}
+
+void zkv_g1_fixed_base_batch_vartime(zkv_g1_affine *out, const zkv_g1_affine *base,
+                                     const uint8_t *scalars, size_t n, void *scratch) {
+    unsigned c = g1_fb_window(n);
+    size_t t = g1_fb_table(c), half = (size_t)1 << (c - 1), work = t > G1_FB_CHUNK ? t : G1_FB_CHUNK;
+    unsigned nw = 256 / c + 1;
+    uint8_t *mem = (uint8_t *)scratch;
+    zkv_g1_affine *table = (zkv_g1_affine *)mem;
+    mem += msm_align(t * sizeof(zkv_g1_affine));
+    zkv_g1 *jac = (zkv_g1 *)mem;
+    mem += msm_align(work * sizeof(zkv_g1));
+    zkv_fq *fq_scratch = (zkv_fq *)mem;
+
+    zkv_g1 bw;
+    zkv_g1_from_affine(&bw, base);
+    for (unsigned w = 0; w < nw; w++) {
+        zkv_g1 *row = jac + (size_t)w * half;
+        row[0] = bw;
+        for (size_t d = 1; d < half; d++) zkv_g1_add(&row[d], &row[d - 1], &bw);
+        for (unsigned k = 0; k < c; k++) zkv_g1_double(&bw, &bw);
+    }
+    zkv_g1_batch_to_affine(table, jac, t, fq_scratch);
+
+    const uint32_t full = 1u << c;
+    for (size_t first = 0; first < n; first += G1_FB_CHUNK) {
+        size_t len = n - first < G1_FB_CHUNK ? n - first : G1_FB_CHUNK;
+        for (size_t i = 0; i < len; i++) {
+            const uint8_t *k = scalars + 32 * (first + i);
+            zkv_g1 acc;
+            g1_set_zero(&acc);
+            uint32_t carry = 0;
+            for (unsigned w = 0; w < nw; w++) {
+                uint32_t d = msm_bits(k, w * c, c) + carry;
+                carry = 0;
+                if (d == 0) continue;
+                if (d > (uint32_t)half) {
+                    carry = 1;
+                    if (d == full) continue;
+                    zkv_g1_affine neg;
+                    g1_neg_affine(&neg, &table[(size_t)w * half + (full - d - 1)]);
+                    zkv_g1_add_affine(&acc, &acc, &neg);
+                } else {
+                    zkv_g1_add_affine(&acc, &acc, &table[(size_t)w * half + (d - 1)]);
+                }
+            }
+            jac[i] = acc;
+        }
+        zkv_g1_batch_to_affine(out + first, jac, len, fq_scratch);
+    }
+}
+
+void zkv_g1_affine_array_to_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n) {
+    for (size_t i = 0; i < n; i++) zkv_g1_affine_to_bytes(out + 64 * i, &in[i]);
+}

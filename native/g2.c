@@ -358,3 +358,310 @@ static void g2_neg_affine(zkv_g2_affine *o, const zkv_g2_affine *b) {
 #define MSM_DOUBLE(o, a) zkv_g2_double(o, a)
 #define MSM_AFFINE_IS_ZERO(b) g2_affine_is_infinity(b)
 #include "msm_impl.h"
+
+/* ------------------------------------------------------------ fixed-base batch */
+/* As zkv_g1_fixed_base_batch_vartime (see g1.c), over the twist. */
+#define G2_FB_CHUNK 1024
+
+static unsigned g2_fb_window(size_t n) {
+    unsigned lg = 0;
+    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned c = lg > 5 ? lg - 3 : 2;
+    return c > 12 ? 12 : c;
+}
+
+static size_t g2_fb_table(unsigned c) { return (256 / c + 1) * ((size_t)1 << (c - 1)); }
+
+/* Montgomery's trick over the z's (infinities pass with a factor 1); scratch holds n. */
+static void g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n,
+                               zkv_fq2 *scratch) {
+    zkv_fq2 acc, inv;
+    fq2_set_one(&acc);
+    for (size_t i = 0; i < n; i++) {
+        scratch[i] = acc;
+        if (!fq2_is_zero(&in[i].z)) fq2_mul(&acc, &acc, &in[i].z);
+    }
+    tw_fq2_inv(&inv, &acc);
+    for (size_t i = n; i-- > 0;) {
+        if (fq2_is_zero(&in[i].z)) {
+            fq2_set_zero(&out[i].x);
+            fq2_set_zero(&out[i].y);
+            continue;
+        }
+        zkv_fq2 zi, zi2, z = in[i].z, x = in[i].x, y = in[i].y;
+        fq2_mul(&zi, &inv, &scratch[i]);
+        fq2_mul(&inv, &inv, &z);
+        fq2_sqr(&zi2, &zi);
+        fq2_mul(&out[i].x, &x, &zi2);
+        fq2_mul(&zi2, &zi2, &zi);
+        fq2_mul(&out[i].y, &y, &zi2);
+    }
+}
+
+size_t zkv_g2_fixed_base_scratch_sizeof(size_t n) {
+    size_t t = g2_fb_table(g2_fb_window(n));
+    size_t work = t > G2_FB_CHUNK ? t : G2_FB_CHUNK;
+    return msm_align(t * sizeof(zkv_g2_affine)) + msm_align(work * sizeof(zkv_g2)) +
+           msm_align(work * sizeof(zkv_fq2));
+}
+
+void zkv_g2_fixed_base_batch_vartime(zkv_g2_affine *out, const zkv_g2_affine *base,
+                                     const uint8_t *scalars, size_t n, void *scratch) {
+    unsigned c = g2_fb_window(n);
+    size_t t = g2_fb_table(c), half = (size_t)1 << (c - 1), work = t > G2_FB_CHUNK ? t : G2_FB_CHUNK;
+    unsigned nw = 256 / c + 1;
+    uint8_t *mem = (uint8_t *)scratch;
+    zkv_g2_affine *table = (zkv_g2_affine *)mem;
+    mem += msm_align(t * sizeof(zkv_g2_affine));
+    zkv_g2 *jac = (zkv_g2 *)mem;
+    mem += msm_align(work * sizeof(zkv_g2));
+    zkv_fq2 *fq2_scratch = (zkv_fq2 *)mem;
+
+    zkv_g2 bw;
+    zkv_g2_from_affine(&bw, base);
+    for (unsigned w = 0; w < nw; w++) {
+        zkv_g2 *row = jac + (size_t)w * half;
+        row[0] = bw;
+        for (size_t d = 1; d < half; d++) zkv_g2_add(&row[d], &row[d - 1], &bw);
+        for (unsigned k = 0; k < c; k++) zkv_g2_double(&bw, &bw);
+    }
+    g2_batch_to_affine(table, jac, t, fq2_scratch);
+
+    const uint32_t full = 1u << c;
+    for (size_t first = 0; first < n; first += G2_FB_CHUNK) {
+        size_t len = n - first < G2_FB_CHUNK ? n - first : G2_FB_CHUNK;
+        for (size_t i = 0; i < len; i++) {
+            const uint8_t *k = scalars + 32 * (first + i);
+            zkv_g2 acc;
+            g2_set_zero(&acc);
+            uint32_t carry = 0;
+            for (unsigned w = 0; w < nw; w++) {
+                uint32_t d = msm_bits(k, w * c, c) + carry;
+                carry = 0;
+                if (d == 0) continue;
+                if (d > (uint32_t)half) {
+                    carry = 1;
+                    if (d == full) continue;
+                    zkv_g2_affine neg;
+                    g2_neg_affine(&neg, &table[(size_t)w * half + (full - d - 1)]);
+                    zkv_g2_add_affine(&acc, &acc, &neg);
+                } else {
+                    zkv_g2_add_affine(&acc, &acc, &table[(size_t)w * half + (d - 1)]);
+                }
+            }
+            jac[i] = acc;
+        }
+        g2_batch_to_affine(out + first, jac, len, fq2_scratch);
+    }
+}
+
+/* ------------------------------------------------------------ batch-affine MSM */
+/*
+ * Pippenger with affine buckets: the additions into buckets are collected in batches that
+ * share one inversion (Montgomery's trick), so one costs about 5 multiplications and a
+ * squaring in Fq2 instead of the 11 of a mixed Jacobian addition. A batch touches each bucket
+ * once; a point whose bucket is already in the batch waits in a queue for a later batch, and
+ * what is left when the queue stops shrinking fast (many equal digits) goes to a Jacobian
+ * overflow bucket of the same index. Digits are the signed c-bit windows of msm_impl.h.
+ */
+#define G2B_BATCH 512
+
+typedef struct {
+    uint32_t bucket, point;
+    uint32_t neg;
+} g2b_op;
+
+typedef struct {
+    const zkv_g2_affine *pts;
+    zkv_g2_affine *bucket;
+    uint8_t *used, *ovf;
+    uint32_t *stamp, cur;
+    zkv_g2 *overflow;
+    g2b_op *batch, *queue;
+    size_t len, qlen, cap; /* cap: batch size, at most half the buckets (fewer conflicts) */
+    zkv_fq2 *den, *pre;
+    uint8_t *special;
+} g2b_state;
+
+static unsigned g2b_window(size_t n) {
+    unsigned lg = 0;
+    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned c = lg > 5 ? lg - 2 : 3;
+    return c > 15 ? 15 : c;
+}
+
+static void g2b_point(zkv_g2_affine *o, const g2b_state *s, const g2b_op *op) {
+    *o = s->pts[op->point];
+    if (op->neg) fq2_neg(&o->y, &o->y);
+}
+
+static void g2b_flush(g2b_state *s) {
+    size_t len = s->len;
+    zkv_fq2 acc;
+    fq2_set_one(&acc);
+    for (size_t k = 0; k < len; k++) {
+        const g2b_op *op = &s->batch[k];
+        const zkv_g2_affine *b = &s->bucket[op->bucket];
+        fq2_sub(&s->den[k], &s->pts[op->point].x, &b->x);
+        s->special[k] = (uint8_t)fq2_is_zero(&s->den[k]);
+        if (s->special[k]) fq2_set_one(&s->den[k]);
+        s->pre[k] = acc;
+        fq2_mul(&acc, &acc, &s->den[k]);
+    }
+    zkv_fq2 inv;
+    tw_fq2_inv(&inv, &acc);
+    for (size_t k = len; k-- > 0;) {
+        const g2b_op *op = &s->batch[k];
+        zkv_g2_affine *b = &s->bucket[op->bucket], p;
+        g2b_point(&p, s, op);
+        zkv_fq2 di;
+        fq2_mul(&di, &inv, &s->pre[k]);
+        fq2_mul(&inv, &inv, &s->den[k]);
+        if (s->special[k]) {
+            /* same x: p == b (double) or p == -b (empty bucket); rare, done in Jacobian */
+            zkv_g2 j;
+            zkv_g2_from_affine(&j, b);
+            zkv_g2_add_affine(&j, &j, &p);
+            zkv_g2_to_affine(b, &j);
+            s->used[op->bucket] = !fq2_is_zero(&j.z);
+            continue;
+        }
+        zkv_fq2 lambda, t, x3;
+        fq2_sub(&t, &p.y, &b->y);
+        fq2_mul(&lambda, &t, &di);
+        fq2_sqr(&x3, &lambda);
+        fq2_sub(&x3, &x3, &b->x);
+        fq2_sub(&x3, &x3, &p.x);
+        fq2_sub(&t, &b->x, &x3);
+        fq2_mul(&t, &t, &lambda);
+        fq2_sub(&b->y, &t, &b->y);
+        b->x = x3;
+    }
+    s->len = 0;
+    s->cur++;
+}
+
+static void g2b_push(g2b_state *s, const g2b_op *op) {
+    uint32_t b = op->bucket;
+    if (!s->used[b]) {
+        g2b_point(&s->bucket[b], s, op);
+        s->used[b] = 1;
+    } else if (s->stamp[b] == s->cur) {
+        s->queue[s->qlen++] = *op;
+    } else {
+        s->stamp[b] = s->cur;
+        s->batch[s->len++] = *op;
+        if (s->len == s->cap) g2b_flush(s);
+    }
+}
+
+static void g2b_overflow_add(g2b_state *s, const g2b_op *op) {
+    zkv_g2_affine p;
+    g2b_point(&p, s, op);
+    if (!s->ovf[op->bucket]) {
+        zkv_g2_from_affine(&s->overflow[op->bucket], &p);
+        s->ovf[op->bucket] = 1;
+    } else {
+        zkv_g2_add_affine(&s->overflow[op->bucket], &s->overflow[op->bucket], &p);
+    }
+}
+
+size_t zkv_g2_msm_affine_scratch_sizeof(size_t n) {
+    size_t nb = (size_t)1 << (g2b_window(n) - 1);
+    return msm_align(nb * sizeof(zkv_g2_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
+           msm_align(nb * sizeof(zkv_g2)) + msm_align((G2B_BATCH + n) * sizeof(g2b_op)) +
+           2 * msm_align(G2B_BATCH * sizeof(zkv_fq2)) + msm_align(G2B_BATCH) + msm_align(n);
+}
+
+void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
+                               const uint8_t *scalars, size_t n, void *scratch) {
+    unsigned c = g2b_window(n);
+    size_t nb = (size_t)1 << (c - 1);
+    uint8_t *mem = (uint8_t *)scratch;
+    g2b_state s;
+    s.pts = points;
+    s.cap = nb / 2 < G2B_BATCH ? (nb / 2 > 0 ? nb / 2 : 1) : G2B_BATCH;
+    s.bucket = (zkv_g2_affine *)mem;
+    mem += msm_align(nb * sizeof(zkv_g2_affine));
+    s.used = mem;
+    mem += msm_align(nb);
+    s.ovf = mem;
+    mem += msm_align(nb);
+    s.stamp = (uint32_t *)mem;
+    mem += msm_align(nb * 4);
+    s.overflow = (zkv_g2 *)mem;
+    mem += msm_align(nb * sizeof(zkv_g2));
+    s.batch = (g2b_op *)mem;
+    s.queue = s.batch + G2B_BATCH;
+    mem += msm_align((G2B_BATCH + n) * sizeof(g2b_op));
+    s.den = (zkv_fq2 *)mem;
+    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
+    s.pre = (zkv_fq2 *)mem;
+    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
+    s.special = mem;
+    mem += msm_align(G2B_BATCH);
+    uint8_t *carry = mem;
+
+    unsigned nw = msm_max_bits(scalars, n) / c + 1;
+    const uint32_t half = 1u << (c - 1), full = 1u << c;
+    memset(carry, 0, n);
+    zkv_g2 acc;
+    g2_set_zero(&acc);
+    zkv_g2 wsum[256 / 3 + 2];
+    for (unsigned w = 0; w < nw; w++) {
+        memset(s.used, 0, nb);
+        memset(s.ovf, 0, nb);
+        memset(s.stamp, 0, nb * 4);
+        s.cur = 1;
+        s.len = s.qlen = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t d = msm_bits(scalars + 32 * i, w * c, c) + carry[i];
+            carry[i] = 0;
+            if (d == 0) continue;
+            g2b_op op = {0, (uint32_t)i, 0};
+            if (d > half) {
+                carry[i] = 1;
+                if (d == full) continue;
+                op.bucket = full - d - 1;
+                op.neg = 1;
+            } else {
+                op.bucket = d - 1;
+            }
+            if (g2_affine_is_infinity(&points[i])) continue;
+            g2b_push(&s, &op);
+        }
+        g2b_flush(&s);
+        /* run the queue through further batches while it shrinks by half or more a pass */
+        while (s.qlen > 0) {
+            size_t before = s.qlen;
+            s.qlen = 0;
+            for (size_t k = 0; k < before; k++) {
+                g2b_op op = s.queue[k]; /* pushes write at qlen <= k: in place is safe */
+                g2b_push(&s, &op);
+            }
+            g2b_flush(&s);
+            if (s.qlen > 0 && (s.qlen < 16 || 2 * s.qlen > before)) {
+                for (size_t k = 0; k < s.qlen; k++) g2b_overflow_add(&s, &s.queue[k]);
+                s.qlen = 0;
+            }
+        }
+        zkv_g2 running, total;
+        g2_set_zero(&running);
+        g2_set_zero(&total);
+        for (size_t b = nb; b-- > 0;) {
+            if (s.used[b]) zkv_g2_add_affine(&running, &running, &s.bucket[b]);
+            if (s.ovf[b]) zkv_g2_add(&running, &running, &s.overflow[b]);
+            zkv_g2_add(&total, &total, &running);
+        }
+        wsum[w] = total;
+    }
+    for (unsigned w = nw; w-- > 0;) {
+        for (unsigned k = 0; k < c; k++) zkv_g2_double(&acc, &acc);
+        zkv_g2_add(&acc, &acc, &wsum[w]);
+    }
+    *out = acc;
+}
+
+void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n) {
+    for (size_t i = 0; i < n; i++) zkv_g2_affine_to_bytes(out + 128 * i, &in[i]);
+}

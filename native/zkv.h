@@ -282,4 +282,72 @@ zkv_error zkv_g2_affine_array_from_mont_bytes(zkv_g2_affine *out, const uint8_t 
                                               int check_subgroup, size_t *bad_index);
 void zkv_g1_affine_array_to_mont_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n);
 
+/* ---- Groth16 for circuits built in Python (R1CS as linear-combination tables) */
+/* A table of n_lcs linear combinations over a witness w of n_wires values: LC k is
+ * sum coeffs[t] * w[wires[t]] for t in [start[k], start[k+1]) (start holds n_lcs + 1
+ * entries, start[0] = 0, start[n_lcs] = n_terms; coefficients as zkv_fr). ZKV_BAD_ARGUMENT
+ * (with *bad_index the LC) for decreasing starts or a wire >= n_wires. */
+zkv_error zkv_lc_table_check(const uint64_t *start, size_t n_lcs, const uint32_t *wires,
+                             size_t n_terms, size_t n_wires, size_t *bad_index);
+/* An R1CS as a table of 3 m LCs (A, B, C of row i at 3i, 3i+1, 3i+2), m <= n_rows:
+ * a, b, c = A.w, B.w, C.w on each row, zero from row m to n_rows; *first_unsatisfied = the
+ * first row with a*b != c, or n_rows if every row holds. ZKV_BAD_ARGUMENT for a malformed
+ * table (as zkv_lc_table_check) or n_lcs not a multiple of 3 above 3 n_rows. Constant-time
+ * arithmetic; for a satisfying witness the table's shape alone drives the control flow. */
+zkv_error zkv_groth16_eval_abc(zkv_fr *a, zkv_fr *b, zkv_fr *c, size_t n_rows,
+                               const uint64_t *start, size_t n_lcs, const uint32_t *wires,
+                               const zkv_fr *coeffs, size_t n_terms, const zkv_fr *witness,
+                               size_t n_wires, size_t *first_unsatisfied);
+/* The QAP wire polynomials at a point: u_j = sum_i A[i][j] L_i, v_j (B), w_j (C) for the
+ * table above and lagrange[i] = L_i (n_rows values). Errors as zkv_groth16_eval_abc. */
+zkv_error zkv_groth16_column_sums(zkv_fr *u, zkv_fr *v, zkv_fr *w, size_t n_wires,
+                                  const uint64_t *start, size_t n_lcs, const uint32_t *wires,
+                                  const zkv_fr *coeffs, size_t n_terms, const zkv_fr *lagrange,
+                                  size_t n_rows);
+/* A circuit's witness program (circuits/witness.py), u32 words, ops in order:
+ *   0 out a b                      MUL:   w[out] = LC a * LC b
+ *   1 out a                        LC:    w[out] = LC a
+ *   2 id n_in a_1..a_n n_out o_1..o_n  HINT: computed by the caller
+ *   3 index a b c                  CHECK: stop unless LC a * LC b == LC c
+ * Runs from *pc: with resume = 0 it starts at the op at *pc; with resume = 1 that op must be
+ * a HINT whose n_hint_out outputs (canonical 32-byte values) are stored first. Returns with
+ * *status 0 at the end, 1 at a HINT (*pc at it, its inputs written to hint_in, at most
+ * hint_in_cap values) and 2 at a failing CHECK (*pc at it). ZKV_BAD_ARGUMENT (*pc at the
+ * op) for a malformed op, index or table. The arithmetic is constant time and the control
+ * flow follows the program only, except that a failing CHECK stops it (the caller then
+ * reports an invalid witness). */
+zkv_error zkv_witness_run(zkv_fr *w, size_t n_wires, const uint32_t *code, size_t n_code,
+                          const uint64_t *start, size_t n_lcs, const uint32_t *wires,
+                          const zkv_fr *coeffs, size_t n_terms, size_t *pc, int resume,
+                          const uint8_t *hint_out, size_t n_hint_out, uint8_t *hint_in,
+                          size_t hint_in_cap, uint32_t *status);
+/* Sparse MSM inputs: terms with a zero scalar or an identity point are dropped, the points
+ * of scalar 1 are summed into *ones, the other terms are copied in order to out_points /
+ * out_scalars (room for n), their number in *m. Variable time in the scalars. */
+void zkv_g1_msm_compact_vartime(zkv_g1_affine *out_points, uint8_t *out_scalars, size_t *m,
+                                zkv_g1 *ones, const zkv_g1_affine *points,
+                                const uint8_t *scalars, size_t n);
+void zkv_g2_msm_compact_vartime(zkv_g2_affine *out_points, uint8_t *out_scalars, size_t *m,
+                                zkv_g2 *ones, const zkv_g2_affine *points,
+                                const uint8_t *scalars, size_t n);
+/* Fixed-base batch multiplication: out[i] = k_i * base (affine; identity = (0, 0)) for n
+ * 32-byte little-endian scalars (any value < 2^256), with a signed-window table of base
+ * (~256/c mixed additions per scalar, c ~ log2(n) - 3 <= 12). scratch holds
+ * zkv_g*_fixed_base_scratch_sizeof(n) bytes. Variable time (key generation). */
+size_t zkv_g1_fixed_base_scratch_sizeof(size_t n);
+void zkv_g1_fixed_base_batch_vartime(zkv_g1_affine *out, const zkv_g1_affine *base,
+                                     const uint8_t *scalars, size_t n, void *scratch);
+size_t zkv_g2_fixed_base_scratch_sizeof(size_t n);
+void zkv_g2_fixed_base_batch_vartime(zkv_g2_affine *out, const zkv_g2_affine *base,
+                                     const uint8_t *scalars, size_t n, void *scratch);
+/* Batch-affine Pippenger over G2 (affine buckets, one shared inversion per batch of
+ * additions): the same result as zkv_g2_msm_vartime, faster from a few hundred points.
+ * scratch holds zkv_g2_msm_affine_scratch_sizeof(n) bytes. Variable time. */
+size_t zkv_g2_msm_affine_scratch_sizeof(size_t n);
+void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
+                               const uint8_t *scalars, size_t n, void *scratch);
+/* n affine points in the byte layout of zkv_g1_affine_to_bytes / zkv_g2_affine_to_bytes. */
+void zkv_g1_affine_array_to_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n);
+void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n);
+
 #endif

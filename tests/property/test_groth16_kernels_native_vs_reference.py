@@ -6,9 +6,11 @@ import random
 import struct
 
 import pytest
+from g2_points import twist_point
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zkvote._native import g2 as native_g2
 from zkvote._native import groth16 as native
 from zkvote._reference import groth16 as reference
 from zkvote.field import FQ_MODULUS, FR_MODULUS
@@ -118,3 +120,210 @@ def test_key_points_are_the_plain_affine_coordinates(slice_):
                                           for p in g1s[:3]]
     assert slice_.key_points(key, "b2") == [None if p.is_identity() else p.to_affine()
                                            for p in g2s]
+
+
+# ---- circuits of our own: R1CS rows, witness programs, setup batches, sparse MSMs
+
+def affine(points):
+    return [None if p.is_identity() else p.to_affine() for p in points]
+
+
+@st.composite
+def small_r1cs(draw, satisfied: bool):
+    """(rows, witness, domain size): random A, B and C = the product as a constant, so the
+    rows hold; unless ``satisfied``, a few rows get C off by one."""
+    n_wires = draw(st.integers(1, 6))
+    log_n = draw(st.integers(0, 3))
+    n_rows = draw(st.integers(0, 1 << log_n))
+    witness = [1] + draw(st.lists(fr, min_size=n_wires - 1, max_size=n_wires - 1))
+    lc = st.dictionaries(st.integers(0, n_wires - 1), st.integers(1, R - 1), max_size=3)
+    rows = []
+    for _ in range(n_rows):
+        a, b = draw(lc), draw(lc)
+        value = (sum(c * witness[w] for w, c in a.items())
+                 * sum(c * witness[w] for w, c in b.items())) % R
+        rows.append((a, b, {0: value} if value else {}))
+    if not satisfied and n_rows:
+        for i in draw(st.lists(st.integers(0, n_rows - 1), min_size=1, max_size=3)):
+            a, b, c = rows[i]
+            rows[i] = (a, b, {0: (c.get(0, 0) + 1) % R} if c.get(0, 0) != R - 1 else {})
+    return rows, witness, 1 << log_n
+
+
+def circuit_keys(rows, n_wires, n, seed):
+    rng = random.Random(seed)
+    points = {"a": affine(random_g1(rng, n_wires)), "b1": affine(random_g1(rng, n_wires)),
+              "b2": affine(random_g2(rng, n_wires)), "c": affine(random_g1(rng, n_wires - 1)),
+              "h": affine(random_g1(rng, n))}
+    return (native.circuit_key(points, rows, 0, n), reference.circuit_key(points, rows, 0, n))
+
+
+@SETTINGS
+@given(small_r1cs(satisfied=False))
+def test_first_unsatisfied_row_matches_the_reference(system):
+    rows, witness, n = system
+    ours, theirs = circuit_keys(rows, len(witness), n, 1)
+    row, terms = native.prove_terms_circuit(ours, witness)
+    assert (row, terms) == reference.prove_terms_circuit(theirs, witness)
+    a_times_b = [sum(c * witness[w] for w, c in r[0].items())
+                 * sum(c * witness[w] for w, c in r[1].items()) % R for r in rows]
+    wrong = [i for i, r in enumerate(rows) if a_times_b[i] != r[2].get(0, 0)]
+    assert row == (wrong[0] if wrong else -1) and (terms is None) == bool(wrong)
+
+
+@settings(max_examples=5, deadline=None)
+@given(small_r1cs(satisfied=True), st.integers(0, 2**32))
+def test_circuit_prover_terms_match_the_reference(system, seed):
+    rows, witness, n = system
+    ours, theirs = circuit_keys(rows, len(witness), n, seed)
+    row, terms = native.prove_terms_circuit(ours, witness)
+    assert row == -1
+    assert terms == reference.prove_terms_circuit(theirs, witness)[1]
+    assert native.prove_terms(ours, witness) == terms
+
+
+@SETTINGS
+@given(small_r1cs(satisfied=False), st.lists(fr, min_size=8, max_size=8))
+def test_column_sums_match_the_reference(system, lagrange):
+    rows, witness, n = system
+    lcs = [lc for row in rows for lc in row]
+    n_wires, lagrange = len(witness), lagrange[:n]
+    ours = native.column_sums(native.lc_table(lcs, n_wires), lagrange, n_wires)
+    assert ours == reference.column_sums(reference.lc_table(lcs, n_wires), lagrange, n_wires)
+    for j in range(n_wires):  # and the definition
+        assert ours[0][j] == sum(r[0].get(j, 0) * lagrange[i] for i, r in enumerate(rows)) % R
+
+
+@st.composite
+def witness_programs(draw):
+    """A random straight-line program over few wires: products, linear combinations,
+    hints (outputs a fixed function of their inputs) and checks that may fail."""
+    n_wires = draw(st.integers(2, 8))
+    lcs = draw(st.lists(st.dictionaries(st.integers(0, n_wires - 1), fr, max_size=3),
+                        min_size=1, max_size=6))
+    lc_id, wire = st.integers(0, len(lcs) - 1), st.integers(0, n_wires - 1)
+    code, n_hints = [], 0
+    for kind in draw(st.lists(st.integers(0, 3), max_size=12)):
+        if kind == 0:
+            code += [0, draw(wire), draw(lc_id), draw(lc_id)]
+        elif kind == 1:
+            code += [1, draw(wire), draw(lc_id)]
+        elif kind == 2:
+            ins = draw(st.lists(lc_id, max_size=3))
+            outs = draw(st.lists(wire, min_size=1, max_size=2))
+            code += [2, n_hints, len(ins), *ins, len(outs), *outs]
+            n_hints += 1
+        else:
+            code += [3, draw(st.integers(0, 99)), draw(lc_id), draw(lc_id), draw(lc_id)]
+    inputs = draw(st.dictionaries(wire, fr, max_size=3))
+    return code, lcs, n_wires, inputs
+
+
+def _hint(hint_id, values):
+    total = (sum(values) * 3 + hint_id) % R
+    return [total, (total * total + 1) % R]
+
+
+@SETTINGS
+@given(witness_programs())
+def test_witness_programs_run_as_in_the_reference(program):
+    code, lcs, n_wires, inputs = program
+    calls = {native: [], reference: []}
+    results = {}
+    for slice_ in (native, reference):
+        def hint(hint_id, values, log=calls[slice_]):
+            log.append((hint_id, values))
+            n_out = code[_hint_position(code, hint_id) + 3 + len(values)]
+            return _hint(hint_id, values)[:n_out]
+        results[slice_] = slice_.witness_run(slice_.witness_program(code, lcs, n_wires),
+                                             inputs, hint)
+    assert results[native] == results[reference]
+    assert calls[native] == calls[reference]
+
+
+def _hint_position(code, hint_id):
+    pc = 0
+    while True:
+        if code[pc] == 2:
+            if code[pc + 1] == hint_id:
+                return pc
+            pc += 4 + code[pc + 2] + code[pc + 3 + code[pc + 2]]
+        else:
+            pc += {0: 4, 1: 3, 3: 5}[code[pc]]
+
+
+EDGE_SCALARS = st.sampled_from([0, 1, 2, R - 1, R, R + 1, 2**256 - 1, 2**128])
+scalar = st.one_of(fr, EDGE_SCALARS)
+
+
+@SETTINGS
+@given(st.lists(scalar, max_size=5), st.integers(0, 2**32), st.booleans())
+def test_fixed_base_g1_batches_match_the_reference(scalars, seed, identity):
+    base = None if identity else (G1.generator() * random.Random(seed).randrange(1, R)).to_affine()
+    assert native.fixed_base_g1(base, scalars) == reference.fixed_base_g1(base, scalars)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.lists(scalar, max_size=3), st.integers(0, 2**32))
+def test_fixed_base_g2_batches_match_the_reference(scalars, seed):
+    base = (G2.generator() * random.Random(seed).randrange(1, R)).to_affine()
+    assert native.fixed_base_g2(base, scalars) == reference.fixed_base_g2(base, scalars)
+
+
+def test_fixed_base_batches_of_many_scalars_use_wide_windows_correctly():
+    rng = random.Random(9)
+    scalars = [rng.randrange(2**256) for _ in range(3000)] + [0, 1, R - 1, 2**256 - 1]
+    base = (G1.generator() * 5).to_affine()
+    got = native.fixed_base_g1(base, scalars)
+    for i in rng.sample(range(len(scalars)), 6) + [3000, 3001, 3002, 3003]:
+        want = G1.generator() * 5 * scalars[i]
+        assert got[i] == (None if want.is_identity() else want.to_affine())
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**32), st.integers(0, 12), st.sampled_from(["random", "sparse", "same"]))
+def test_sparse_and_affine_msms_match_the_reference(seed, n, kind):
+    rng = random.Random(seed)
+    g1s, g2s = affine(random_g1(rng, n)), affine(random_g2(rng, n))
+    if kind == "random":
+        ks = [rng.choice([0, 1, rng.randrange(R), rng.randrange(2**256)]) for _ in range(n)]
+    elif kind == "sparse":
+        ks = [rng.choice([0, 0, 1, 1, 2]) for _ in range(n)]
+    else:
+        ks = [rng.randrange(R)] * n
+    assert native.sparse_msm_g1(g1s, ks) == reference.sparse_msm_g1(g1s, ks)
+    want = reference.sparse_msm_g2(g2s, ks)
+    assert native.sparse_msm_g2(g2s, ks) == want
+    assert native.g2_msm_affine(g2s, ks) == want
+
+
+def test_affine_g2_msm_handles_equal_and_opposite_bucket_points():
+    p = G2.generator() * 77
+    q = -p
+    cases = [([p, p], [1, 1]), ([p, q], [5, 5]), ([p, p, q], [3, 3, 3]), ([p] * 40, [7] * 40),
+             ([p, q] * 20, [9] * 40)]
+    for points, ks in cases:
+        want = sum((pt * k for pt, k in zip(points, ks, strict=True)), G2.identity())
+        got = native.g2_msm_affine(affine(points), ks)
+        assert got == (None if want.is_identity() else want.to_affine())
+
+
+def test_affine_g2_msm_matches_the_jacobian_msm_on_a_large_random_set():
+    rng = random.Random(11)
+    base = [G2.generator() * rng.randrange(1, R) for _ in range(50)]
+    points = affine([base[i % 50] for i in range(1500)])
+    ks = [rng.randrange(R) for _ in range(1500)]
+    assert native.g2_msm_affine(points, ks) == native_g2.msm(points, ks)
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.integers(0, 2**32), st.booleans())
+def test_batched_subgroup_check_matches_the_reference(seed, outside):
+    rng = random.Random(seed)
+    points = affine(random_g2(rng, 3))
+    if outside:
+        points[rng.randrange(3)] = twist_point(rng.randrange(P), 1)
+    rho = rng.randbytes(native.SUBGROUP_REPS * native.SUBGROUP_RHO_BYTES * 3)
+    result = native.g2_subgroup_batch(points, rho)
+    assert result == reference.g2_subgroup_batch(points, rho)
+    assert result == (not outside)

@@ -3,6 +3,7 @@
 import pytest
 from zkvote.circuits import Circuit, HintFailed
 
+from zkvote.backend import use_backend
 from zkvote.errors import InvalidArgument
 from zkvote.field import FR_MODULUS as R
 from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
@@ -192,3 +193,65 @@ def test_compiled_circuit_is_frozen():
     c.compile()
     with pytest.raises(InvalidArgument, match="compiled"):
         c.mul(x, x)
+
+
+def _checked_circuit():
+    # x^3 + x + y with a hint (the square root of x^2, pinned by a product) and a check
+    c = Circuit()
+    x = c.private_input("x")
+    y = c.public_input("y")
+    with c.gadget("square"):
+        xx = c.mul(x, x)
+        (root,) = c.hint(lambda v: v, [x])
+        c.assert_product(root, root, xx)
+    with c.gadget("bound"):
+        c.assert_bool(y)
+    c.output("out", c.mul(xx, x) + x + y)
+    return c.compile()
+
+
+@pytest.mark.parametrize("inputs", [{"x": 3, "y": 1}, {"x": R - 2, "y": 0}, {"x": 0, "y": 1}])
+def test_native_and_reference_witness_generators_agree(inputs):
+    r1cs, gen = _checked_circuit()
+    ours = gen.generate(inputs)
+    with use_backend("reference"):
+        assert gen.generate(inputs) == ours
+    assert r1cs.is_satisfied(ours)
+
+
+def test_native_and_reference_witness_generators_name_the_same_failing_constraint():
+    _, gen = _checked_circuit()
+    errors = []
+    for backend in ("native", "reference"):
+        with use_backend(backend), pytest.raises(UnsatisfiedConstraint) as info:
+            gen.generate({"x": 3, "y": 2})
+        errors.append((info.value.index, str(info.value), info.value.scope))
+    assert errors[0] == errors[1]
+    assert errors[0][2] == "bound"
+
+
+def test_hint_returning_a_non_int_is_reported():
+    c = Circuit()
+    x = c.private_input("x")
+    (h,) = c.hint(lambda v: "one", [x])
+    c.assert_zero(h)
+    _, gen = c.compile()
+    with pytest.raises(HintFailed, match="non-int"):
+        gen.generate({"x": 1})
+
+
+def test_hint_outputs_are_read_modulo_r():
+    c = Circuit()
+    x = c.private_input("x")
+    (h,) = c.hint(lambda v: v + R, [x])
+    c.assert_equal(h, x)
+    _, gen = c.compile()
+    assert gen.generate({"x": 5})[-1] == 5
+
+
+def test_compiled_ops_and_constraints_share_their_linear_combinations():
+    # A product's operands are evaluated once for the op and its check (one table row each).
+    r1cs, gen = _cubic()
+    muls = [op for op in gen._ops if op[0] == "mul"]
+    a, b, _ = r1cs.constraints[0]
+    assert muls[0][2] is a and muls[0][3] is b

@@ -9,6 +9,7 @@ from zkvote.backend import use_backend
 from zkvote.field import FR_MODULUS as R
 from zkvote.g1 import G1
 from zkvote.g2 import G2
+from zkvote.ntt import root_of_unity
 from zkvote.pairing import final_exponentiation
 from zkvote.snark.keys import Proof, prepare_verifying_key
 from zkvote.snark.prover import prove
@@ -175,3 +176,60 @@ def test_reference_backend_proves_and_verifies_the_same_way(pk, proofs):
         assert verify(pk.vk, public, proof)
         fresh = prove(pk, CUBIC, cubic_witness(4, 9), rng=random.Random(4))
     assert verify(pk.vk, cubic_witness(4, 9)[1:3], fresh)
+
+
+def test_first_of_several_unsatisfied_constraints_is_named(pk):
+    w = cubic_witness(3, 7)
+    w[4] = (w[4] + 1) % R  # breaks x * x = x^2 (0) and x^2 * x = x^3 (1)
+    with pytest.raises(UnsatisfiedConstraint, match="constraint 0 ") as info:
+        prove(pk, CUBIC, w)
+    assert info.value.index == 0
+
+
+def test_prover_key_is_rebuilt_for_another_r1cs_object_of_the_same_circuit(pk):
+    same = R1CS(n_wires=6, n_pub_out=1, n_pub_in=1, n_prv_in=1, n_labels=6,
+                constraints=[tuple(dict(lc) for lc in row) for row in CUBIC.constraints])
+    w = cubic_witness(5, 3)
+    assert verify(pk.vk, w[1:3], prove(pk, CUBIC, w))
+    assert verify(pk.vk, w[1:3], prove(pk, same, w))
+    w[5] = (w[5] + 1) % R
+    with pytest.raises(UnsatisfiedConstraint):
+        prove(pk, same, w)
+
+
+def test_setup_makes_the_same_key_in_both_backends():
+    ours = insecure_single_party_setup(CUBIC, rng=random.Random(21))
+    with use_backend("reference"):
+        theirs = insecure_single_party_setup(CUBIC, rng=random.Random(21))
+    for name in ("vk", "beta_g1", "delta_g1", "a_query", "b_g1_query", "b_g2_query", "h_query",
+                 "l_query"):
+        assert getattr(ours, name) == getattr(theirs, name)
+
+
+def test_setup_points_are_the_key_polynomials_at_tau():
+    # The insecure setup draws tau, alpha, beta, gamma, delta in this order: recompute a few
+    # points of the key from the same draws and the definition of the QAP.
+    rng = random.Random(33)
+    key = insecure_single_party_setup(CUBIC, rng=random.Random(33))
+    n = key.domain_size
+    tau = rng.randrange(1, R)
+    alpha, beta, gamma, delta = (rng.randrange(1, R) for _ in range(4))
+    w = root_of_unity(n.bit_length() - 1)
+
+    def lagrange(i: int) -> int:
+        return (pow(tau, n, R) - 1) * pow(n, -1, R) * pow(w, i, R) * pow(tau - pow(w, i, R),
+                                                                        -1, R) % R
+
+    rows = list(CUBIC.constraints) + [({i: 1}, {}, {}) for i in range(CUBIC.n_public + 1)]
+    u3 = sum(row[0].get(3, 0) * lagrange(i) for i, row in enumerate(rows)) % R
+    v3 = sum(row[1].get(3, 0) * lagrange(i) for i, row in enumerate(rows)) % R
+    w3 = sum(row[2].get(3, 0) * lagrange(i) for i, row in enumerate(rows)) % R
+    assert key.a_query[3] == G1.generator() * u3
+    assert key.b_g2_query[3] == G2.generator() * v3
+    l3 = (beta * u3 + alpha * v3 + w3) * pow(delta, -1, R) % R
+    assert key.l_query[0] == G1.generator() * l3
+    w2 = root_of_unity(n.bit_length())
+    odd = pow(w2, 1, R)
+    h0 = (pow(tau, 2 * n, R) - 1) * pow(2 * n, -1, R) * odd * pow(tau - odd, -1, R) % R
+    assert key.h_query[0] == G1.generator() * (h0 * pow(delta, -1, R) % R)
+    assert key.vk.gamma_g2 == G2.generator() * gamma

@@ -10,39 +10,30 @@ then snarkjs's extra rows ``wire_i * 0 = 0`` for the public wires):
 - A = alpha + sum w_j A_j(tau) + r delta, B = beta + sum w_j B_j(tau) + s delta,
   C = sum_private w_j L_j + h Z / delta + s A + r B_g1 - r s delta.
 
-The H chain and the MSMs run in the backend (C kernels in native/prover.c, Pippenger);
-:func:`prove` evaluates the R1CS rows in Python to name a failing constraint, while
-:func:`zkvote.snark.zkey_prover.prove_zkey` does everything per element in C.
+Everything per element runs in the backend (C kernels in native/prover.c): :func:`prove`
+loads the key's points and the circuit's QAP rows (as linear-combination tables) once per
+(proving key, R1CS) pair, cached on the key, and then evaluates A·w, B·w, C·w natively,
+naming the first unsatisfied row, before the H chain and the MSMs (terms with a zero scalar
+or an identity point dropped, scalar-1 points added directly, the private C terms and the H
+terms in one Pippenger run, G2 with batch-affine buckets);
+:func:`zkvote.snark.zkey_prover.prove_zkey` does the same from a snarkjs ``.zkey``.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from zkvote.backend import impl
+from zkvote.backend import current, impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
+from zkvote.g2 import G2
 from zkvote.snark.keys import Proof, ProvingKey, VerifyingKey
 from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
 from zkvote.snark.setup import domain_log_size, qap_rows
 from zkvote.validate import check_range
 
 R = FR_MODULUS
-
-
-def _evaluate(lc: dict, witness: list[int]) -> int:
-    return sum(coeff * witness[wire] for wire, coeff in lc.items()) % R
-
-
-def _row_values(r1cs: R1CS, witness: list[int], n: int) -> tuple[list, list, list]:
-    a, b, c = [0] * n, [0] * n, [0] * n
-    for i, (lc_a, lc_b, lc_c) in enumerate(qap_rows(r1cs)):
-        a[i], b[i] = _evaluate(lc_a, witness), _evaluate(lc_b, witness)
-        c[i] = _evaluate(lc_c, witness)
-        if a[i] * b[i] % R != c[i]:
-            raise UnsatisfiedConstraint(i, f"constraint {i} is not satisfied")
-    return a, b, c
 
 
 def _check_inputs(pk: object, r1cs: object, witness: object) -> None:
@@ -57,8 +48,9 @@ def _check_inputs(pk: object, r1cs: object, witness: object) -> None:
     # Types, ranges, length and witness[0] == 1 (the constraints are checked while proving).
     if not isinstance(witness, list | tuple) or len(witness) != r1cs.n_wires:
         raise InvalidEncoding(f"the witness must be a list of {r1cs.n_wires} ints")
-    for value in witness:
-        check_range(value, R, "a witness value")
+    if not all(type(v) is int and 0 <= v < R for v in witness):  # fast path first
+        for value in witness:
+            check_range(value, R, "a witness value")
     if witness[0] != 1:
         raise InvalidEncoding("witness[0] (the constant wire) must be 1")
 
@@ -74,8 +66,33 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int], *, rng: object = None)
     """
     _check_inputs(pk, r1cs, witness)
     witness = list(witness)
-    rows = _row_values(r1cs, witness, pk.domain_size)
-    return prove_from_row_values(pk, witness, *rows, rng=rng)
+    row, terms = impl("groth16").prove_terms_circuit(circuit_key(pk, r1cs), witness)
+    if terms is None:
+        raise UnsatisfiedConstraint(row, f"constraint {row} is not satisfied")
+    a_sum, b1_sum, b2_sum, c_sum = terms
+    terms = (G1._trusted(a_sum), G1._trusted(b1_sum), G2._trusted(b2_sum), G1._trusted(c_sum))
+    return combine(pk.vk, pk.beta_g1, pk.delta_g1, terms, rng=rng)
+
+
+def _affine(points: tuple) -> list:
+    return [None if p.is_identity() else p.to_affine() for p in points]
+
+
+def circuit_key(pk: ProvingKey, r1cs: R1CS) -> object:
+    """The backend's prover key for ``pk`` and the QAP rows of ``r1cs`` (points and rows
+    loaded once, then cached on ``pk`` per backend for this ``r1cs`` object; a frozen R1CS is
+    treated as immutable). The caller checks that ``pk`` was made for ``r1cs``."""
+    backend = current()
+    cached = pk._prepared.get(("circuit", backend))
+    if cached is not None and cached[0] is r1cs:
+        return cached[1]
+    points = {"a": _affine(pk.a_query), "b1": _affine(pk.b_g1_query),
+              "b2": _affine(pk.b_g2_query), "c": _affine(pk.l_query),
+              "h": _affine(pk.h_query)}
+    key = impl("groth16", backend).circuit_key(points, qap_rows(r1cs), pk.vk.n_public,
+                                               pk.domain_size)
+    pk._prepared[("circuit", backend)] = (r1cs, key)
+    return key
 
 
 def prove_from_row_values(pk: ProvingKey, witness: list[int], a: list[int], b: list[int],
@@ -96,14 +113,15 @@ def prove_from_row_values(pk: ProvingKey, witness: list[int], a: list[int], b: l
 
 def combine(vk: VerifyingKey, beta_g1: G1, delta_g1: G1, terms: tuple, *,
             rng: object = None) -> Proof:
-    """The proof from the five MSMs of a witness (``terms``: sum w_j A_j, sum w_j B1_j,
-    sum w_j B2_j, the private sum w_j C_j, sum p_i H_i), blinded with r, s drawn from
-    ``rng`` (default the OS CSPRNG) in that order."""
+    """The proof from the MSMs of a witness, ``terms`` = (sum w_j A_j, sum w_j B1_j,
+    sum w_j B2_j, the private sum w_j C_j + sum p_i H_i), or the last one as its two parts
+    (five terms), blinded with r, s drawn from ``rng`` (default the OS CSPRNG) in that
+    order."""
     rng = secrets.SystemRandom() if rng is None else rng
-    a_sum, b1_sum, b2_sum, l_sum, h_sum = terms
+    a_sum, b1_sum, b2_sum, *c_parts = terms
     r, s = rng.randrange(0, R), rng.randrange(0, R)
     a = vk.alpha_g1 + a_sum + delta_g1 * r
     b_g2 = vk.beta_g2 + b2_sum + vk.delta_g2 * s
     b_g1 = beta_g1 + b1_sum + delta_g1 * s
-    c = l_sum + h_sum + a * s + b_g1 * r - delta_g1 * (r * s % R)
+    c = sum(c_parts[1:], c_parts[0]) + a * s + b_g1 * r - delta_g1 * (r * s % R)
     return Proof(a_g1=a, b_g2=b_g2, c_g1=c)

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import secrets
 
+from gmpy2 import mpz
+
+from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
-from zkvote.field import FR_MODULUS, fr_batch_inv, fr_inv
+from zkvote.field import FR_MODULUS, fr_inv
 from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.ntt import MAX_LOG_N, root_of_unity
@@ -49,28 +52,41 @@ def qap_rows(r1cs: R1CS) -> list[tuple[dict, dict, dict]]:
     return list(r1cs.constraints) + extra
 
 
-def _lagrange_at(tau: int, log_n: int) -> list[int]:
-    # L_i(tau) = (tau^n - 1) / n * w^i / (tau - w^i) on the domain <w> of size n = 2^log_n.
-    n, w = 1 << log_n, root_of_unity(log_n)
-    powers = [1] * n
+def _lagrange_at(tau: int, log_n: int, shift: int = 1) -> list[int]:
+    # L_i(tau) = (tau^n - 1) / n * w^i / (tau - w^i) on the domain <w> of size n = 2^log_n;
+    # with a shift s, the points s w^i of the domain of size 2n (s = its root): there
+    # (tau^2n - 1) / 2n replaces the factor. gmpy2 and one inversion (Montgomery's trick).
+    n, w, m = 1 << log_n, mpz(root_of_unity(log_n)), mpz(R)
+    points = [mpz(shift)] * n
     for i in range(1, n):
-        powers[i] = powers[i - 1] * w % R
-    inverses = fr_batch_inv([(tau - p) % R for p in powers])
-    factor = (pow(tau, n, R) - 1) * fr_inv(n) % R
-    return [factor * p % R * inv % R for p, inv in zip(powers, inverses, strict=True)]
-
-
-def _column_sums(rows: list, which: int, lagrange: list[int], n_wires: int) -> list[int]:
-    # u_j(tau) = sum over rows i of M[i][j] * L_i(tau): the wire polynomials at tau.
-    out = [0] * n_wires
-    for i, row in enumerate(rows):
-        for wire, coeff in row[which].items():
-            out[wire] = (out[wire] + coeff * lagrange[i]) % R
+        points[i] = points[i - 1] * w % m
+    size = n if shift == 1 else 2 * n
+    factor = (pow(mpz(tau), size, m) - 1) * pow(mpz(size), -1, m) % m
+    dens = [(tau - p) % m for p in points]
+    prefix, acc = [mpz(1)] * n, mpz(1)
+    for i, d in enumerate(dens):
+        prefix[i] = acc
+        acc = acc * d % m
+    inv = pow(acc, -1, m)
+    out = [0] * n
+    for i in range(n - 1, -1, -1):
+        out[i] = int(factor * points[i] % m * (inv * prefix[i] % m) % m)
+        inv = inv * dens[i] % m
     return out
 
 
 def _nonzero(rng: object) -> int:
     return rng.randrange(1, R)
+
+
+def _g1s(scalars: list[int]) -> list[G1]:
+    points = impl("groth16").fixed_base_g1(G1.generator().to_affine(), scalars)
+    return [G1._trusted(p) for p in points]
+
+
+def _g2s(scalars: list[int]) -> list[G2]:
+    points = impl("groth16").fixed_base_g2(G2.generator().to_affine(), scalars)
+    return [G2._trusted(p) for p in points]
 
 
 def insecure_single_party_setup(r1cs: R1CS, *, rng: object = None) -> ProvingKey:
@@ -82,6 +98,10 @@ def insecure_single_party_setup(r1cs: R1CS, *, rng: object = None) -> ProvingKey
     ``rng`` needs a ``randrange(a, b)`` method (e.g. ``random.Random(seed)`` for reproducible
     test keys); the default is the operating system's CSPRNG. Raises InvalidEncoding if
     ``r1cs`` is not an R1CS, InvalidArgument if the circuit is too large.
+
+    The wire polynomials at tau are column sums over the QAP rows and every key point is a
+    multiple of a generator: both run in the backend (a linear-combination table, then one
+    fixed-base batch per group), so a 25k-constraint circuit takes a few seconds.
     """
     if not isinstance(r1cs, R1CS):
         raise InvalidEncoding(f"expected an R1CS, not {type(r1cs).__name__}")
@@ -95,28 +115,35 @@ def insecure_single_party_setup(r1cs: R1CS, *, rng: object = None) -> ProvingKey
     gamma_inv, delta_inv = fr_inv(gamma), fr_inv(delta)
 
     rows = qap_rows(r1cs)
-    lagrange = _lagrange_at(tau, log_n)
-    u, v, w = (_column_sums(rows, k, lagrange, r1cs.n_wires) for k in range(3))
-    n_pub = r1cs.n_public
-    combined = [(beta * u[j] + alpha * v[j] + w[j]) % R for j in range(r1cs.n_wires)]
-    lagrange_2n = _lagrange_at(tau, log_n + 1)
+    groth16 = impl("groth16")
+    table = groth16.lc_table([lc for row in rows for lc in row], r1cs.n_wires)
+    u, v, w = groth16.column_sums(table, _lagrange_at(tau, log_n), r1cs.n_wires)
+    n_pub, n_wires = r1cs.n_public, r1cs.n_wires
+    combined = [(beta * u[j] + alpha * v[j] + w[j]) % R for j in range(n_wires)]
+    odd_2n = _lagrange_at(tau, log_n, root_of_unity(log_n + 1))  # L'_{2i+1}, domain 2n
 
-    g1, g2 = G1.generator(), G2.generator()
-    vk = VerifyingKey(
-        alpha_g1=g1 * alpha,
-        beta_g2=g2 * beta,
-        gamma_g2=g2 * gamma,
-        delta_g2=g2 * delta,
-        gamma_abc_g1=tuple(g1 * (c * gamma_inv) for c in combined[: n_pub + 1]),
-    )
+    # One batch per group: [alpha, beta, delta, IC, A, B1, H, L] and [beta, gamma, delta, B2].
+    g1_scalars = [alpha, beta, delta]
+    g1_scalars += [c * gamma_inv % R for c in combined[: n_pub + 1]]
+    g1_scalars += u + v
+    g1_scalars += [x * delta_inv % R for x in odd_2n]
+    g1_scalars += [c * delta_inv % R for c in combined[n_pub + 1 :]]
+    g1 = _g1s(g1_scalars)
+    g2 = _g2s([beta, gamma, delta, *v])
+    ic_end = 3 + n_pub + 1
+    a_end = ic_end + n_wires
+    b_end = a_end + n_wires
+    h_end = b_end + n
+    vk = VerifyingKey(alpha_g1=g1[0], beta_g2=g2[0], gamma_g2=g2[1], delta_g2=g2[2],
+                      gamma_abc_g1=tuple(g1[3:ic_end]))
     return ProvingKey(
         vk=vk,
-        beta_g1=g1 * beta,
-        delta_g1=g1 * delta,
-        a_query=tuple(g1 * x for x in u),
-        b_g1_query=tuple(g1 * x for x in v),
-        b_g2_query=tuple(g2 * x for x in v),
-        h_query=tuple(g1 * (lagrange_2n[2 * i + 1] * delta_inv) for i in range(n)),
-        l_query=tuple(g1 * (c * delta_inv) for c in combined[n_pub + 1 :]),
+        beta_g1=g1[1],
+        delta_g1=g1[2],
+        a_query=tuple(g1[ic_end:a_end]),
+        b_g1_query=tuple(g1[a_end:b_end]),
+        b_g2_query=tuple(g2[3:]),
+        h_query=tuple(g1[b_end:h_end]),
+        l_query=tuple(g1[h_end:]),
         domain_size=n,
     )

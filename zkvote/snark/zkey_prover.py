@@ -6,8 +6,10 @@ circuit. Without C an unsatisfying witness cannot be pinpointed, so :func:`prove
 verifies the proof it made (about a millisecond) and refuses to return one that fails.
 
 Per element everything runs in the backend on the key loaded once per zkey
-(:meth:`Zkey.prover_key`): the sparse A/B evaluation, the odd-coset H chain and the five
-MSMs (C kernels in native/prover.c); Python checks the witness and adds the blinding.
+(:meth:`Zkey.prover_key`): the sparse A/B evaluation, the odd-coset H chain and the MSMs
+(zero and one scalars and identity points dropped first, the private C terms and the H
+terms in one run; C kernels in native/prover.c, native/g1.c, native/g2.c); Python checks the
+witness and adds the blinding.
 """
 
 from __future__ import annotations
@@ -72,9 +74,8 @@ def prove_zkey(zkey: Zkey, witness: list[int], *, rng: object = None) -> Proof:
     it does not verify). A returned proof verifies under the zkey's verifying key.
     """
     witness = _check_witness(zkey, witness)
-    terms = impl("groth16").prove_terms(zkey.prover_key(), witness)
-    g1s = [G1._trusted(p) for p in (terms[0], terms[1], terms[3], terms[4])]
-    terms = (g1s[0], g1s[1], G2._trusted(terms[2]), g1s[2], g1s[3])
+    a_sum, b1_sum, b2_sum, c_sum = impl("groth16").prove_terms(zkey.prover_key(), witness)
+    terms = (G1._trusted(a_sum), G1._trusted(b1_sum), G2._trusted(b2_sum), G1._trusted(c_sum))
     proof = combine(zkey.vk, zkey.beta_g1, zkey.delta_g1, terms, rng=rng)
     if not verify(zkey.vk, public_signals(zkey, witness), proof):
         raise WitnessRejected("the witness does not satisfy the circuit of this zkey "
