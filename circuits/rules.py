@@ -24,7 +24,7 @@ from math import isqrt
 from typing import NamedTuple
 
 from zkvote.errors import InvalidArgument, InvalidBallot, InvalidEncoding
-from zkvote.field import fr_inv
+from zkvote.field import fr_inv_vartime
 from zkvote.validate import check_int
 
 from .builder import Circuit, SignalLike
@@ -307,4 +307,4 @@ def _assert_le(c: Circuit, a: SignalLike, b: SignalLike, n_bits: int) -> None:
 
 
 def _inverse_if(diff: int, flag: int) -> int:
-    return fr_inv(diff) if flag and diff else 0
+    return fr_inv_vartime(diff) if flag else 0

@@ -9,6 +9,8 @@ encodings must be exactly 32 bytes and canonical. Arithmetic goes to the current
 
 from typing import Literal
 
+import gmpy2
+
 from zkvote.backend import impl
 from zkvote.errors import FieldRangeError, InvalidEncoding
 from zkvote.validate import check_bytes, check_range
@@ -76,6 +78,14 @@ def fq_to_bytes(x: int, byteorder: ByteOrder = "little") -> bytes:
 def fr_inv(x: int) -> int:
     """1/x in Fr. Raises NotInvertible for 0, plus the errors of :func:`to_fr`."""
     return impl("fields").fr_inv(to_fr(x))
+
+
+def fr_inv_vartime(x: int) -> int:
+    """1/x in Fr for x in [1, r), by gmpy2's extended Euclid: variable-time, about 6x faster
+    than :func:`fr_inv` through the FFI. For circuit hints, which run on the prover's own
+    values many thousand times per witness. Returns 0 for x = 0 (the convention of every
+    hint that uses it); no range check (callers pass reduced values)."""
+    return int(gmpy2.invert(x, FR_MODULUS)) if x else 0
 
 
 def fq_inv(x: int) -> int:

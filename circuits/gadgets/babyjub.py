@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 from zkvote.babyjub import ORDER, A, D, Point
 from zkvote.errors import InvalidArgument, InvalidEncoding
-from zkvote.field import FR_MODULUS, fr_inv
+from zkvote.field import FR_MODULUS, fr_inv, fr_inv_vartime
 
 from ..builder import Circuit, SignalLike
 from ..signal import Signal, linear_sum
@@ -211,7 +211,7 @@ def _div(c: Circuit, num: Signal, den: SignalLike) -> Signal:
 
 def _quotient(num: int, den: int) -> int:
     # 0 for den == 0: the constraint den * q == num then fails unless num == 0 as well.
-    return num * fr_inv(den) % R if den else 0
+    return num * fr_inv_vartime(den) % R
 
 
 def _mont_add(c: Circuit, p: tuple[Signal, Signal], q: tuple[Signal, Signal]

@@ -1,6 +1,8 @@
 """Known values and API behaviour of zkvote.field, on both backends."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zkvote import field
 from zkvote.backend import use_backend
@@ -102,3 +104,8 @@ def test_to_fr_accepts_the_largest_element_and_rejects_the_modulus():
         field.to_fr(R)
     with pytest.raises(FieldRangeError):
         field.to_fq(P)
+
+
+@given(st.integers(min_value=0, max_value=field.FR_MODULUS - 1))
+def test_vartime_inverse_equals_constant_time_inverse_and_maps_zero_to_zero(x):
+    assert field.fr_inv_vartime(x) == (field.fr_inv(x) if x else 0)
