@@ -54,6 +54,11 @@ from zkvote.threshold import DKGContext, DKGTranscript, TrusteeShare, run_dkg
 PRESETS = ("single", "referendum", "approval", "quadratic", "budget", "score", "borda",
            "weighted")
 Progress = Callable[[str, int, int], None]
+#: Builds one member's ballot: (identity, group, manifest, keys, votes, credits, rng) ->
+#: (ballot, secrets). :func:`prove_ballot` (a real Groth16 proof) unless a caller passes
+#: another, e.g. a benchmark that makes its proofs with a known setup trapdoor.
+BallotProver = Callable[[Identity, LeanIMT, PollManifest, BallotKeys, Sequence[int], int,
+                         random.Random], tuple[Ballot, BallotSecrets]]
 
 
 def default_preset_options(name: str, n_options: int) -> dict[str, int]:
@@ -213,12 +218,23 @@ class Simulation:
             outcome=OutcomeDoc(version=DOC_VERSION, manifest_sha256=digest, outcome=outcome))
 
 
+def prove_ballot(identity: Identity, group: LeanIMT, manifest: PollManifest, keys: BallotKeys,
+                 votes: Sequence[int], credits: int, rng: random.Random
+                 ) -> tuple[Ballot, BallotSecrets]:
+    """The default :data:`BallotProver`: :func:`zkvote.ballot.build_ballot` with the keys'
+    zkey and circuit (errors as build_ballot)."""
+    return build_ballot(identity, group, manifest, keys.zkey, keys.circuit, votes, credits,
+                        rng=rng)
+
+
 def simulate_casting(config: SimulationConfig, *, keys: BallotKeys | None = None,
-                     progress: Progress | None = None) -> Simulation:
+                     progress: Progress | None = None,
+                     prover: BallotProver | None = None) -> Simulation:
     """Set up the poll and cast every ballot (see the module docstring). ``keys`` may pass
     ready ballot-circuit keys for (options, depth) (tests share them); by default they come
     from zkvote.keycache (INSECURE setup, cached). ``progress(stage, done, total)`` is called
-    as work proceeds. Raises InvalidArgument for a bad configuration."""
+    as work proceeds. ``prover`` builds each ballot (default :func:`prove_ballot`). Raises
+    InvalidArgument for a bad configuration."""
     config.check()
     from zkvote.circuits.ballot import preset
 
@@ -264,8 +280,8 @@ def simulate_casting(config: SimulationConfig, *, keys: BallotKeys | None = None
 
     def cast(voter: int) -> tuple[Ballot, BallotSecrets]:
         vote = random_vote(params, k, credits[voter], rng)
-        return build_ballot(identities[voter], group, manifest, keys.zkey, keys.circuit, vote,
-                            credits[voter], rng=rng)
+        return (prover or prove_ballot)(identities[voter], group, manifest, keys, vote,
+                                        credits[voter], rng)
 
     total = config.voters + config.challenges + config.revotes
     done = 0
@@ -306,6 +322,6 @@ def simulate_election(config: SimulationConfig, *, absent: Sequence[int] = (),
     return sim, sim.tally(present)
 
 
-__all__ = ["PRESETS", "Simulation", "SimulationConfig", "default_outcome",
-           "default_preset_options", "max_option_total", "random_vote", "simulate_casting",
-           "simulate_election"]
+__all__ = ["PRESETS", "BallotProver", "Simulation", "SimulationConfig", "default_outcome",
+           "default_preset_options", "max_option_total", "prove_ballot", "random_vote",
+           "simulate_casting", "simulate_election"]
