@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # Set up a virtualenv, install zkvote with its test extras (compiling the C core), lint, and run
 # the test suite against the installed package.
-#   scripts/test.sh            the suite without the tests marked slow
-#   scripts/test.sh --all      everything (ZKVOTE_SLOW=1)
-#   scripts/test.sh -- ARGS    extra pytest arguments
+#   scripts/test.sh                 the suite without the tests marked slow
+#   scripts/test.sh --all           everything (ZKVOTE_SLOW=1)
+#   scripts/test.sh --postgres      also start a throwaway PostgreSQL on loopback for the
+#                                   storage tests (scripts/postgres.sh; installs Debian's
+#                                   postgresql when run as root and it is missing)
+#   scripts/test.sh -- ARGS         extra pytest arguments
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ "${1:-}" == "--all" ]]; then export ZKVOTE_SLOW=1; shift; fi
-[[ "${1:-}" == "--" ]] && shift
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --all) export ZKVOTE_SLOW=1; shift ;;
+        --postgres) ZKV_WITH_PG=1; shift ;;
+        --) shift; break ;;
+        *) break ;;
+    esac
+done
+
+if [[ "${ZKV_WITH_PG:-}" == 1 ]]; then
+    # shellcheck source=scripts/postgres.sh
+    source scripts/postgres.sh
+    trap zkv_pg_stop EXIT
+    zkv_pg_start
+fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip

@@ -1,0 +1,205 @@
+"""The tally of a closed poll: aggregate, partial decryptions, publication, the record.
+
+1. **Aggregate** (admin, poll closed): the re-vote policy is applied to the ballots board
+   (zkvote.tally.classify_board, exactly as ``zkvote verify`` recomputes it) and the counted
+   ballots' ciphertexts are summed option by option (one native batched sum per chunk). The
+   stored board entries were validated when accepted, so their points are only checked to lie
+   on the curve here. The aggregate document is stored and published.
+2. **Partial decryptions** (each trustee): a PartialDecryption of the aggregate is verified
+   against the trustee's public share in the manifest (every DLEQ proof) before it is stored;
+   a bad one is refused with 422 and nothing is stored.
+3. **Publish** (admin): with at least t partials the totals are decrypted and decoded
+   (zkvote.tally.decrypt_tally), the outcome rule is applied (zkvote.outcome), and the election
+   record (zkvote.record's layout, index included) is built, zipped and stored with the result;
+   the poll becomes ``tallied``. ``GET /polls/{id}/record`` serves that archive.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from zkvote.babyjub import Point
+from zkvote.ballot import Ballot, ChallengedBallot
+from zkvote.elgamal import Ciphertext
+from zkvote.errors import InvalidEncoding, ProtocolError
+from zkvote.jsonmodel import canonical_json
+from zkvote.outcome import compute_outcome
+from zkvote.record import (
+    DOC_VERSION,
+    AggregateDoc,
+    ElectionRecord,
+    OutcomeDoc,
+    PartialsDoc,
+    board_line,
+    make_tally_doc,
+)
+from zkvote.record_files import BALLOTS as BALLOTS_FILE
+from zkvote.record_files import INDEX, VERIFICATION_KEY, make_index, write_archive
+from zkvote.snark.snarkjs_json import verifying_key_from_json
+from zkvote.tally import BoardClassification, classify_board, context_of, decrypt_tally
+from zkvote.threshold import DKGTranscript, PartialDecryption, verify_partial_decryption
+
+from .errors import Forbidden, NotFound, WrongState
+from .polls import Polls
+from .storage import BALLOTS, CHALLENGED, Storage
+
+_CHUNK = 8192  # ballots per native sum
+
+
+class Tallying:
+    """Aggregation, decryption shares and publication over :class:`Storage`."""
+
+    def __init__(self, storage: Storage, polls: Polls) -> None:
+        self.storage = storage
+        self.polls = polls
+
+    def _classification(self, poll_id: str, revote: str
+                        ) -> tuple[BoardClassification, list[bytes]]:
+        rows = self.storage.ballot_entries(poll_id, BALLOTS)
+        if [r.board_index for r, _ in rows] != list(range(len(rows))):
+            raise ProtocolError("the ballots board has gaps")  # never expected
+        classification = classify_board([r.nullifier for r, _ in rows], revote)
+        stored = [r.board_index for r, _ in rows if not r.superseded]
+        if list(classification.counted) != stored:
+            raise ProtocolError("stored superseded marks disagree with the re-vote policy")
+        return classification, [entry for _, entry in rows]
+
+    def aggregate(self, poll_id: str) -> dict:
+        """Compute, store and return the aggregate document of a closed poll (once;
+        Conflict afterwards, WrongState unless closed)."""
+        row = self.polls.get(poll_id)
+        if row.state != "closed":
+            raise WrongState(f"poll {poll_id!r} is {row.state}, not closed")
+        manifest = self.polls.manifest(poll_id)
+        classification, entries = self._classification(poll_id, manifest.revote)
+        totals = _sum_ciphertexts([entries[p] for p in classification.counted],
+                                  manifest.n_options)
+        doc = AggregateDoc(version=DOC_VERSION, manifest_sha256=manifest.manifest_hash(),
+                           ballots_counted=len(classification.counted), ciphertexts=totals)
+        data = doc.model_dump(mode="json")
+        self.storage.put_aggregate(poll_id, canonical_json(data).decode(),
+                                   len(classification.counted))
+        return data
+
+    def aggregate_doc(self, poll_id: str) -> AggregateDoc:
+        """The stored aggregate (NotFound before aggregation)."""
+        self.polls.get(poll_id)
+        tally = self.storage.get_tally(poll_id)
+        if tally is None:
+            raise NotFound("the poll has not been aggregated yet")
+        return AggregateDoc.model_validate(json.loads(tally["aggregate_json"]),
+                                           context={"json": True})
+
+    def post_partial(self, poll_id: str, trustee: int, data: dict) -> None:
+        """Verify and store trustee ``trustee``'s partial decryption of the aggregate.
+        Forbidden (another trustee's index), InvalidProof (a DLEQ proof fails, naming the
+        option), WrongState / NotFound (no aggregate), Conflict (sent already)."""
+        partial = PartialDecryption.from_json(data)
+        if partial.index != trustee:
+            raise Forbidden(f"trustee {trustee} cannot post trustee {partial.index}'s partial")
+        manifest = self.polls.manifest(poll_id)
+        aggregate = self.aggregate_doc(poll_id)
+        verify_partial_decryption(manifest.trustees.public_shares[trustee - 1],
+                                  aggregate.ciphertexts, partial, context_of(manifest))
+        self.storage.put_partial(poll_id, trustee,
+                                 canonical_json(partial.to_json()).decode())
+
+    def publish(self, poll_id: str) -> dict:
+        """Decrypt, apply the outcome rule, build and store the record; the poll becomes
+        ``tallied``. ProtocolError with fewer than t partials; DiscreteLogNotFound if a
+        total is beyond the manifest's tally bound. Returns the result document."""
+        row = self.polls.get(poll_id)
+        if row.state != "closed":
+            raise WrongState(f"poll {poll_id!r} is {row.state}, not closed")
+        manifest = self.polls.manifest(poll_id)
+        aggregate = self.aggregate_doc(poll_id)
+        partials = [PartialDecryption.from_json(json.loads(body))
+                    for _, body in self.storage.partials(poll_id)]
+        if len(partials) < manifest.trustees.t:
+            raise ProtocolError(f"{len(partials)} partial decryptions, t = "
+                                f"{manifest.trustees.t} needed")
+        decrypted = decrypt_tally(aggregate.ciphertexts, partials, manifest)
+        classification, entries = self._classification(poll_id, manifest.revote)
+        digest = manifest.manifest_hash()
+        outcome = compute_outcome(manifest.outcome, decrypted.results,
+                                  len(classification.counted), manifest.electorate)
+        challenged = tuple(ChallengedBallot.from_json(json.loads(entry))
+                           for _, entry in self.storage.ballot_entries(poll_id, CHALLENGED))
+        record = ElectionRecord(
+            manifest=manifest, verifying_key=verifying_key_from_json(row.vk_json),
+            dkg=DKGTranscript.from_json(json.loads(row.dkg_json)), board=(),
+            challenged=challenged, aggregate=aggregate,
+            partials=PartialsDoc(version=DOC_VERSION, manifest_sha256=digest,
+                                 partials=sorted(partials, key=lambda p: p.index)),
+            tally=make_tally_doc(digest, classification, decrypted.trustees,
+                                 decrypted.plaintext_points, decrypted.results),
+            outcome=OutcomeDoc(version=DOC_VERSION, manifest_sha256=digest, outcome=outcome))
+        files = record.to_files()
+        files[BALLOTS_FILE] = _ballot_lines(entries)
+        # the key exactly as the admin gave it: its canonical hash is the manifest's vk_sha256
+        files[VERIFICATION_KEY] = row.vk_json.encode() + b"\n"
+        files[INDEX] = make_index(files)
+        archive = _zip(files)
+        result = {"version": 1, "poll_id": poll_id, "manifest_sha256": digest,
+                  "tally": [str(t) for t in decrypted.results],
+                  "ballots_counted": len(classification.counted),
+                  "trustees": list(decrypted.trustees),
+                  "outcome": outcome.model_dump(mode="json", exclude_none=True)}
+        self.storage.publish_tally(poll_id, canonical_json(result).decode(), archive)
+        return result
+
+    def result(self, poll_id: str) -> dict:
+        """The published result document (NotFound before publication)."""
+        self.polls.get(poll_id)
+        tally = self.storage.get_tally(poll_id)
+        if tally is None or tally["result_json"] is None:
+            raise NotFound("the tally is not published yet")
+        return json.loads(tally["result_json"])
+
+    def record(self, poll_id: str) -> bytes:
+        """The election record archive (.zip); NotFound before publication."""
+        self.polls.get(poll_id)
+        tally = self.storage.get_tally(poll_id)
+        if tally is None or tally["record"] is None:
+            raise NotFound("the election record is not published yet")
+        return bytes(tally["record"])
+
+
+def _ballot_lines(entries: list[bytes]) -> bytes:
+    # A board entry is the canonical JSON of the ballot document, so the record line
+    # {"ballot": ..., "position": p, "version": 1} (sorted keys, compact) can be assembled
+    # without parsing 100k ballots again; the first line is checked against
+    # zkvote.record.board_line so that a format change cannot go unnoticed.
+    lines = [b'{"ballot":' + e + b',"position":' + str(p).encode() + b',"version":1}\n'
+             for p, e in enumerate(entries)]
+    if lines and lines[0] != board_line(0, Ballot.from_json(json.loads(entries[0]))):
+        raise ProtocolError("board entries no longer match the record's ballot lines")
+    return b"".join(lines)
+
+
+def _sum_ciphertexts(entries: list[bytes], n_options: int) -> list[Ciphertext]:
+    columns = 2 * n_options
+    totals = [Point.identity()] * columns
+    for start in range(0, len(entries), _CHUNK):
+        buf = bytearray()
+        for entry in entries[start:start + _CHUNK]:
+            cts = json.loads(entry)["ciphertexts"]
+            if len(cts) != n_options:
+                raise InvalidEncoding("a stored ballot has the wrong number of options")
+            for ct in cts:
+                for x, y in ct:
+                    buf += int(x).to_bytes(32, "little") + int(y).to_bytes(32, "little")
+        sums = Point.sum_packed(bytes(buf), columns)
+        totals = [a + b for a, b in zip(totals, sums, strict=True)]
+    return [Ciphertext(totals[2 * i], totals[2 * i + 1]) for i in range(n_options)]
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "record.zip"
+        write_archive(files, path)
+        return path.read_bytes()
+
+__all__ = ["Tallying"]
