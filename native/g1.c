@@ -510,6 +510,7 @@ typedef struct {
 typedef struct {
     const zkv_g1_affine *pts;
     const zkv_fq *phix;
+    const zkv_g1_affine *vpts; /* if set, virtual point j is vpts[j] (a precomputed table) */
     zkv_g1_affine *bucket; /* affine buckets, valid where used[b] */
     uint8_t *used;
     uint32_t *stamp;  /* batch id that last touched the bucket */
@@ -536,16 +537,38 @@ static unsigned g1_ba_window(size_t n) {
     return G1_BA_WINDOW_FORCE;
 #endif
     /* n points give 2n halves. Measured (callgrind, random points and scalars): the best
-     * window is 9 at n = 2^9, 10 at 2^10..2^11, 11 at 2^12, and 14 from 2^13 on (nine windows
-     * of 126 bits; 12 and 13 still need ten, 15 nine, and 16 doubles the buckets). */
+     * window is 9 at n = 2^9, 10 at 2^10..2^11, 11 at 2^12, and 14 from 2^15 on (nine windows
+     * of 126 bits; 12 and 13 still need ten, 15 nine, and 16 doubles the buckets). From 2^13
+     * to 2^15, 13 with batches of a quarter of the buckets (g1_ba_cap) beats 14 by 7-10%
+     * (process time, interleaved runs): ten bucket reductions of 4096 instead of nine of
+     * 8192, which pays while the points are few against the buckets. */
     if (n < ((size_t)1 << 10)) return 9;
     if (n < ((size_t)1 << 12)) return 10;
     if (n < ((size_t)1 << 13)) return 11;
+    if (n < ((size_t)1 << 15)) return 13;
     return 14;
+}
+
+/* Additions per batch for nbw buckets: the larger the batch against the buckets, the more
+ * points wait in the queue for a bucket already in the batch; from 4096 buckets on a quarter
+ * of them keeps that cheap (measured with window 13) while the shared inversion is spread
+ * over 1024 additions or more. */
+static size_t g1_ba_cap(size_t nbw) {
+    size_t cap = nbw >= 4096 ? nbw / 4 : nbw / 2;
+    return cap < G1_BATCH ? cap : G1_BATCH;
 }
 
 static inline void g1_vpoint(zkv_g1_affine *o, const g1_batch_state *s, uint32_t e) {
     size_t j = e >> 1, i = j >> 1;
+    if (s->vpts) {
+        o->x = s->vpts[j].x;
+        if (e & 1) {
+            fq_neg(&o->y, &s->vpts[j].y);
+        } else {
+            o->y = s->vpts[j].y;
+        }
+        return;
+    }
     o->x = (j & 1) ? s->phix[i] : s->pts[i].x;
     if (e & 1) {
         fq_neg(&o->y, &s->pts[i].y);
@@ -803,6 +826,49 @@ static size_t g1_ba_scratch_sizeof(size_t n) {
            2 * msm_align(g1_ba_segs(nb)) + msm_align(g1_ba_segs(nb) * sizeof(g1_aop));
 }
 
+/* The end of a window (or of a table MSM's single bucket set): flush, run the queue through
+ * batches while they still share an inversion widely (the stragglers go to the Jacobian
+ * buckets), then out = sum_b (b + 1) * bucket[b] over the nbw buckets. */
+static void g1_ba_finish(zkv_g1 *out, g1_batch_state *s, size_t nbw) {
+    g1_batch_flush(s);
+    while (s->qlen > 0) {
+        if (s->qlen < 32 || g1_queue_drain(s) < 32) {
+            g1_batch_flush(s);
+            for (size_t q = 0; q < s->qlen; q++)
+                g1_overflow_add(s, s->queue[q].e, s->queue[q].b);
+            s->qlen = 0;
+            break;
+        }
+        g1_batch_flush(s);
+    }
+    if (nbw >= G1_MIN_BUCKETS && s->n_ovf <= nbw / 64) {
+        /* the few Jacobian buckets (stragglers of the queue) are weighted one by one */
+        g1_reduce_affine(out, s, nbw);
+        for (size_t b = 0; s->n_ovf > 0 && b < nbw; b++) {
+            if (!s->ovf[b]) continue;
+            uint8_t k[32] = {0};
+            k[0] = (uint8_t)(b + 1);
+            k[1] = (uint8_t)((b + 1) >> 8);
+            k[2] = (uint8_t)((b + 1) >> 16);
+            zkv_g1 t;
+            zkv_g1_mul_vartime(&t, &s->overflow[b], k);
+            zkv_g1_add(out, out, &t);
+            s->n_ovf--;
+        }
+        return;
+    }
+    /* many points went to the Jacobian buckets: one Jacobian running sum over both */
+    zkv_g1 running, total;
+    g1_set_zero(&running);
+    g1_set_zero(&total);
+    for (size_t b = nbw; b-- > 0;) {
+        if (s->used[b]) zkv_g1_add_affine(&running, &running, &s->bucket[b]);
+        if (s->ovf[b]) zkv_g1_add(&running, &running, &s->overflow[b]);
+        zkv_g1_add(&total, &total, &running);
+    }
+    *out = total;
+}
+
 static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
                                 const uint8_t *scalars, size_t n, void *scratch) {
     unsigned c = g1_ba_window(n);
@@ -846,6 +912,7 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
     s.seg_ops = (g1_aop *)mem;
     s.pts = points;
     s.phix = phix;
+    s.vpts = NULL;
 
     /* split the scalars, record the digits of both halves, and phi's x-coordinates */
     zkv_fq beta;
@@ -894,7 +961,7 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
         s.qlen = 0;
         s.id = 0;
         s.n_ovf = 0;
-        s.cap = nbw / 2 < G1_BATCH ? nbw / 2 : G1_BATCH;
+        s.cap = g1_ba_cap(nbw);
         const uint16_t *dw = digits + (size_t)w * nv;
         if (nbw < G1_MIN_BUCKETS) {
             for (size_t j = 0; j < nv; j++)
@@ -906,45 +973,7 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
                 g1_batch_push(&s, (uint32_t)(j << 1) | (code & 1), (code >> 1) - 1);
             }
         }
-        /* finish the window: flush, then run the queue through batches while they still
-         * share an inversion widely; the stragglers go to the Jacobian buckets */
-        g1_batch_flush(&s);
-        while (s.qlen > 0) {
-            if (s.qlen < 32 || g1_queue_drain(&s) < 32) {
-                g1_batch_flush(&s);
-                for (size_t q = 0; q < s.qlen; q++)
-                    g1_overflow_add(&s, s.queue[q].e, s.queue[q].b);
-                s.qlen = 0;
-                break;
-            }
-            g1_batch_flush(&s);
-        }
-        if (nbw >= G1_MIN_BUCKETS && s.n_ovf <= nbw / 64) {
-            /* the few Jacobian buckets (stragglers of the queue) are weighted one by one */
-            g1_reduce_affine(&wsum[w], &s, nbw);
-            for (size_t b = 0; s.n_ovf > 0 && b < nbw; b++) {
-                if (!s.ovf[b]) continue;
-                uint8_t k[32] = {0};
-                k[0] = (uint8_t)(b + 1);
-                k[1] = (uint8_t)((b + 1) >> 8);
-                k[2] = (uint8_t)((b + 1) >> 16);
-                zkv_g1 t;
-                zkv_g1_mul_vartime(&t, &s.overflow[b], k);
-                zkv_g1_add(&wsum[w], &wsum[w], &t);
-                s.n_ovf--;
-            }
-            continue;
-        }
-        /* many points went to the Jacobian buckets: one Jacobian running sum over both */
-        zkv_g1 running, total;
-        g1_set_zero(&running);
-        g1_set_zero(&total);
-        for (size_t b = nbw; b-- > 0;) {
-            if (s.used[b]) zkv_g1_add_affine(&running, &running, &s.bucket[b]);
-            if (s.ovf[b]) zkv_g1_add(&running, &running, &s.overflow[b]);
-            zkv_g1_add(&total, &total, &running);
-        }
-        wsum[w] = total;
+        g1_ba_finish(&wsum[w], &s, nbw);
     }
     zkv_g1 acc;
     g1_set_zero(&acc);
@@ -953,6 +982,150 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
         zkv_g1_add(&acc, &acc, &wsum[w]);
     }
     *out = acc;
+}
+
+/* ------------------------------------------------------------ fixed-base table MSM */
+/*
+ * For bases that never change (a proving key), a table of T[w][i][h] = 2^(14 w) phi^h(P_i)
+ * (w < 9, h < 2) lets every window of the batch-affine Pippenger above share ONE bucket set:
+ * digit d of window w of half h of k_i adds T[w][i][h] to bucket |d|. The bucket additions
+ * are the same in number; what goes is the per-window bucket reduction (two additions per
+ * bucket, for each of the nine windows) and the doublings between windows. The table costs
+ * 112 doublings per point once, and 18 affine points (1152 bytes) per point.
+ */
+#define G1_TAB_C 14
+#define G1_TAB_WINDOWS 9 /* ceil(126 / 14) */
+
+static size_t g1_tab_state_sizeof(size_t nb) {
+    return msm_align(nb * sizeof(zkv_g1_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
+           msm_align(nb * sizeof(zkv_g1)) + msm_align((G1_BATCH + G1_QUEUE) * sizeof(g1_op)) +
+           msm_align(G1_BATCH * sizeof(zkv_g1_affine)) +
+           2 * msm_align(g1_ba_ops(nb) * sizeof(zkv_fq)) + msm_align(g1_ba_ops(nb)) +
+           2 * msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine)) +
+           2 * msm_align(g1_ba_segs(nb)) + msm_align(g1_ba_segs(nb) * sizeof(g1_aop));
+}
+
+static void g1_tab_state_layout(g1_batch_state *s, uint8_t *mem, size_t nb) {
+    s->bucket = (zkv_g1_affine *)mem;
+    mem += msm_align(nb * sizeof(zkv_g1_affine));
+    s->used = mem;
+    mem += msm_align(nb);
+    s->ovf = mem;
+    mem += msm_align(nb);
+    s->stamp = (uint32_t *)mem;
+    mem += msm_align(nb * 4);
+    s->overflow = (zkv_g1 *)mem;
+    mem += msm_align(nb * sizeof(zkv_g1));
+    s->batch = (g1_op *)mem;
+    s->queue = s->batch + G1_BATCH;
+    mem += msm_align((G1_BATCH + G1_QUEUE) * sizeof(g1_op));
+    s->bpt = (zkv_g1_affine *)mem;
+    mem += msm_align(G1_BATCH * sizeof(zkv_g1_affine));
+    s->den = (zkv_fq *)mem;
+    mem += msm_align(g1_ba_ops(nb) * sizeof(zkv_fq));
+    s->pre = (zkv_fq *)mem;
+    mem += msm_align(g1_ba_ops(nb) * sizeof(zkv_fq));
+    s->kind = mem;
+    mem += msm_align(g1_ba_ops(nb));
+    s->seg_r = (zkv_g1_affine *)mem;
+    mem += msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine));
+    s->seg_t = (zkv_g1_affine *)mem;
+    mem += msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine));
+    s->seg_rused = mem;
+    mem += msm_align(g1_ba_segs(nb));
+    s->seg_tused = mem;
+    mem += msm_align(g1_ba_segs(nb));
+    s->seg_ops = (g1_aop *)mem;
+}
+
+size_t zkv_g1_msm_table_entries(size_t n) { return (size_t)G1_TAB_WINDOWS * 2 * n; }
+
+size_t zkv_g1_msm_table_build_scratch_sizeof(size_t n) {
+    return msm_align(n * sizeof(zkv_g1)) + msm_align(n * sizeof(zkv_fq)) +
+           msm_align(n * sizeof(zkv_g1_affine));
+}
+
+void zkv_g1_msm_table_build(zkv_g1_affine *table, const zkv_g1_affine *points, size_t n,
+                            void *scratch) {
+    uint8_t *mem = (uint8_t *)scratch;
+    zkv_g1 *jac = (zkv_g1 *)mem;
+    mem += msm_align(n * sizeof(zkv_g1));
+    zkv_fq *fqs = (zkv_fq *)mem;
+    mem += msm_align(n * sizeof(zkv_fq));
+    zkv_g1_affine *aff = (zkv_g1_affine *)mem;
+    zkv_fq beta;
+    g1_glv_beta(&beta);
+    for (size_t i = 0; i < n; i++) zkv_g1_from_affine(&jac[i], &points[i]);
+    for (unsigned w = 0; w < G1_TAB_WINDOWS; w++) {
+        if (w == 0) {
+            memcpy(aff, points, n * sizeof(zkv_g1_affine));
+        } else {
+            for (size_t i = 0; i < n; i++)
+                for (unsigned k = 0; k < G1_TAB_C; k++) zkv_g1_double(&jac[i], &jac[i]);
+            zkv_g1_batch_to_affine(aff, jac, n, fqs);
+        }
+        zkv_g1_affine *row = table + (size_t)w * 2 * n;
+        for (size_t i = 0; i < n; i++) {
+            row[2 * i] = aff[i];
+            row[2 * i + 1] = aff[i];
+            if (!g1_affine_is_zero(&aff[i])) fq_mul(&row[2 * i + 1].x, &aff[i].x, &beta);
+        }
+    }
+}
+
+size_t zkv_g1_msm_table_scratch_sizeof(size_t n) {
+    (void)n;
+    return g1_tab_state_sizeof(g1_ba_buckets(G1_TAB_C));
+}
+
+void zkv_g1_msm_table_vartime(zkv_g1 *out, const zkv_g1_affine *table, size_t n,
+                              const uint8_t *scalars, void *scratch) {
+    const unsigned c = G1_TAB_C, nw = G1_TAB_WINDOWS;
+    size_t nb = g1_ba_buckets(c);
+    g1_batch_state s;
+    g1_tab_state_layout(&s, (uint8_t *)scratch, nb);
+    s.pts = NULL;
+    s.phix = NULL;
+    s.vpts = table;
+    memset(s.used, 0, nb);
+    memset(s.ovf, 0, nb);
+    memset(s.stamp, 0xff, nb * 4);
+    s.len = 0;
+    s.qlen = 0;
+    s.id = 0;
+    s.n_ovf = 0;
+    s.cap = g1_ba_cap(nb);
+    const uint32_t half = 1u << (c - 1), mask = (1u << c) - 1;
+    uint32_t maxd = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (g1_affine_is_zero(&table[2 * i])) continue;
+        zkv_u128 m[2];
+        int sg[2];
+        g1_glv_split(&m[0], &sg[0], &m[1], &sg[1], scalars + 32 * i);
+        for (int h = 0; h < 2; h++) {
+            zkv_u128 v = m[h];
+            uint32_t carry = 0;
+            for (unsigned w = 0; w < nw && (v != 0 || carry); w++) {
+                uint32_t d = (uint32_t)(v & mask) + carry, neg = (uint32_t)sg[h];
+                v >>= c;
+                carry = 0;
+                if (d > half && w + 1 < nw) {
+                    carry = 1;
+                    d = (1u << c) - d;
+                    neg ^= 1;
+                }
+                if (d == 0) continue;
+                if (d > maxd) maxd = d;
+                uint32_t j = (uint32_t)(((size_t)w * n + i) * 2 + (size_t)h);
+                g1_batch_push(&s, j << 1 | neg, d - 1);
+            }
+        }
+    }
+    if (maxd == 0) {
+        g1_set_zero(out);
+        return;
+    }
+    g1_ba_finish(out, &s, maxd);
 }
 
 size_t zkv_g1_msm_scratch_sizeof(size_t n) {

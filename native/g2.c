@@ -481,6 +481,7 @@ typedef struct {
     size_t len, qlen, cap; /* cap: batch size, at most half the buckets (fewer conflicts) */
     zkv_fq2 *den, *pre;
     uint8_t *special;
+    void *red; /* G2_RED_SCRATCH bytes for g2_reduce_affine */
 } g2b_state;
 
 static unsigned g2b_window(size_t n) {
@@ -566,16 +567,184 @@ static void g2b_overflow_add(g2b_state *s, const g2b_op *op) {
     }
 }
 
-size_t zkv_g2_msm_affine_scratch_sizeof(size_t n) {
-    size_t nb = (size_t)1 << (g2b_window(n) - 1);
-    return msm_align(nb * sizeof(zkv_g2_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
-           msm_align(nb * sizeof(zkv_g2)) + msm_align((G2B_BATCH + n) * sizeof(g2b_op)) +
-           2 * msm_align(G2B_BATCH * sizeof(zkv_fq2)) + msm_align(G2B_BATCH) + msm_align(n);
+/*
+ * sum_b (b + 1) * bucket[b] over nb affine buckets with affine additions sharing inversions
+ * (a Jacobian running sum costs about twice as much per bucket in G2). The running sum is
+ * sequential in b, so the buckets are cut into at most G2_RED_SEGS segments of seg buckets
+ * that run side by side: segment g keeps R_g = the sum of its buckets and
+ * T_g = sum_j (j + 1) * bucket[g seg + j]; each step is two batches (R_g += bucket, then
+ * T_g += R_g) over all segments. Then the sum is sum_g T_g + seg * sum_g g R_g, in Jacobian
+ * coordinates over the segments.
+ */
+#define G2_RED_SEGS 512 /* <= G2B_BATCH: a step's batch uses the den/pre/special arrays */
+#define G2_RED_SCRATCH                                                                        \
+    (msm_align(2 * G2_RED_SEGS * sizeof(zkv_g2_affine)) + msm_align(2 * G2_RED_SEGS) +      \
+     msm_align(G2_RED_SEGS * sizeof(g2_aop)))
+
+typedef struct {
+    zkv_g2_affine *d;
+    uint8_t *dused;
+    const zkv_g2_affine *p;
+} g2_aop;
+
+/* d[k] += p[k] for k < m (affine, present, the d[k] pairwise distinct) with one inversion; a
+ * sum that is the identity clears *dused[k]. Equal x (a doubling or a cancellation, rare)
+ * goes through Jacobian coordinates. */
+static void g2_affine_batch(const g2_aop *ops, size_t m, g2b_state *s) {
+    if (m == 0) return;
+    zkv_fq2 acc;
+    fq2_set_one(&acc);
+    for (size_t k = 0; k < m; k++) {
+        fq2_sub(&s->den[k], &ops[k].p->x, &ops[k].d->x);
+        s->special[k] = (uint8_t)fq2_is_zero(&s->den[k]);
+        if (s->special[k]) fq2_set_one(&s->den[k]);
+        s->pre[k] = acc;
+        fq2_mul(&acc, &acc, &s->den[k]);
+    }
+    zkv_fq2 inv;
+    tw_fq2_inv(&inv, &acc);
+    for (size_t k = m; k-- > 0;) {
+        zkv_g2_affine *b = ops[k].d;
+        const zkv_g2_affine *p = ops[k].p;
+        zkv_fq2 di;
+        fq2_mul(&di, &inv, &s->pre[k]);
+        fq2_mul(&inv, &inv, &s->den[k]);
+        if (s->special[k]) {
+            zkv_g2 j;
+            zkv_g2_from_affine(&j, b);
+            zkv_g2_add_affine(&j, &j, p);
+            zkv_g2_to_affine(b, &j);
+            *ops[k].dused = !fq2_is_zero(&j.z);
+            continue;
+        }
+        zkv_fq2 lambda, t, x3;
+        fq2_sub(&t, &p->y, &b->y);
+        fq2_mul(&lambda, &t, &di);
+        fq2_sqr(&x3, &lambda);
+        fq2_sub(&x3, &x3, &b->x);
+        fq2_sub(&x3, &x3, &p->x);
+        fq2_sub(&t, &b->x, &x3);
+        fq2_mul(&t, &t, &lambda);
+        fq2_sub(&b->y, &t, &b->y);
+        b->x = x3;
+    }
 }
 
-void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
-                               const uint8_t *scalars, size_t n, void *scratch) {
-    unsigned c = g2b_window(n);
+static void g2_reduce_affine(zkv_g2 *out, g2b_state *s, size_t nb) {
+    size_t seg = nb / G2_RED_SEGS;
+    if (seg < 8) seg = 8;
+    size_t nseg = (nb + seg - 1) / seg;
+    uint8_t *mem = (uint8_t *)s->red;
+    zkv_g2_affine *r = (zkv_g2_affine *)mem, *t = r + G2_RED_SEGS;
+    mem += msm_align(2 * G2_RED_SEGS * sizeof(zkv_g2_affine));
+    uint8_t *rused = mem, *tused = mem + G2_RED_SEGS;
+    mem += msm_align(2 * G2_RED_SEGS);
+    g2_aop *ops = (g2_aop *)mem;
+    memset(rused, 0, nseg);
+    memset(tused, 0, nseg);
+    for (size_t j = seg; j-- > 0;) {
+        size_t m = 0;
+        for (size_t g = 0; g < nseg; g++) {
+            size_t b = g * seg + j;
+            if (b >= nb || !s->used[b]) continue;
+            if (!rused[g]) {
+                r[g] = s->bucket[b];
+                rused[g] = 1;
+                continue;
+            }
+            ops[m].d = &r[g];
+            ops[m].dused = &rused[g];
+            ops[m].p = &s->bucket[b];
+            m++;
+        }
+        g2_affine_batch(ops, m, s);
+        m = 0;
+        for (size_t g = 0; g < nseg; g++) {
+            if (!rused[g]) continue;
+            if (!tused[g]) {
+                t[g] = r[g];
+                tused[g] = 1;
+                continue;
+            }
+            ops[m].d = &t[g];
+            ops[m].dused = &tused[g];
+            ops[m].p = &r[g];
+            m++;
+        }
+        g2_affine_batch(ops, m, s);
+    }
+    zkv_g2 running, weighted, total;
+    g2_set_zero(&running);
+    g2_set_zero(&weighted);
+    g2_set_zero(&total);
+    for (size_t g = nseg; g-- > 1;) {
+        if (rused[g]) zkv_g2_add_affine(&running, &running, &r[g]);
+        zkv_g2_add(&weighted, &weighted, &running);
+    }
+    for (size_t k = 1; k < seg; k <<= 1) zkv_g2_double(&weighted, &weighted);
+    for (size_t g = 0; g < nseg; g++)
+        if (tused[g]) zkv_g2_add_affine(&total, &total, &t[g]);
+    zkv_g2_add(out, &total, &weighted);
+}
+
+/* The end of a window: flush, run the queue through further batches while it shrinks by
+ * half or more a pass (the rest goes to the Jacobian overflow buckets), then
+ * out = sum_b (b + 1) * bucket[b] over the nb buckets: affine (g2_reduce_affine) unless many
+ * overflow buckets or few buckets make a Jacobian running sum the simpler choice. */
+static void g2b_finish(zkv_g2 *out, g2b_state *s, size_t nb) {
+    g2b_flush(s);
+    while (s->qlen > 0) {
+        size_t before = s->qlen;
+        s->qlen = 0;
+        for (size_t k = 0; k < before; k++) {
+            g2b_op op = s->queue[k]; /* pushes write at qlen <= k: in place is safe */
+            g2b_push(s, &op);
+        }
+        g2b_flush(s);
+        if (s->qlen > 0 && (s->qlen < 16 || 2 * s->qlen > before)) {
+            for (size_t k = 0; k < s->qlen; k++) g2b_overflow_add(s, &s->queue[k]);
+            s->qlen = 0;
+        }
+    }
+    size_t n_ovf = 0;
+    for (size_t b = 0; b < nb; b++) n_ovf += s->ovf[b];
+    if (nb >= 64 && n_ovf <= nb / 64) {
+        /* the few Jacobian buckets (stragglers of the queue) are weighted one by one */
+        g2_reduce_affine(out, s, nb);
+        for (size_t b = 0; n_ovf > 0 && b < nb; b++) {
+            if (!s->ovf[b]) continue;
+            uint8_t k[32] = {0};
+            k[0] = (uint8_t)(b + 1);
+            k[1] = (uint8_t)((b + 1) >> 8);
+            k[2] = (uint8_t)((b + 1) >> 16);
+            zkv_g2 t;
+            zkv_g2_mul_vartime(&t, &s->overflow[b], k);
+            zkv_g2_add(out, out, &t);
+            n_ovf--;
+        }
+        return;
+    }
+    zkv_g2 running, total;
+    g2_set_zero(&running);
+    g2_set_zero(&total);
+    for (size_t b = nb; b-- > 0;) {
+        if (s->used[b]) zkv_g2_add_affine(&running, &running, &s->bucket[b]);
+        if (s->ovf[b]) zkv_g2_add(&running, &running, &s->overflow[b]);
+        zkv_g2_add(&total, &total, &running);
+    }
+    *out = total;
+}
+
+static size_t g2b_scratch_sizeof(size_t n, unsigned c) {
+    size_t nb = (size_t)1 << (c - 1);
+    return msm_align(nb * sizeof(zkv_g2_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
+           msm_align(nb * sizeof(zkv_g2)) + msm_align((G2B_BATCH + n) * sizeof(g2b_op)) +
+           2 * msm_align(G2B_BATCH * sizeof(zkv_fq2)) + msm_align(G2B_BATCH) + msm_align(n) +
+           G2_RED_SCRATCH;
+}
+
+static void g2b_msm(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
+                    size_t n, void *scratch, unsigned c) {
     size_t nb = (size_t)1 << (c - 1);
     uint8_t *mem = (uint8_t *)scratch;
     g2b_state s;
@@ -600,6 +769,8 @@ void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
     mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
     s.special = mem;
     mem += msm_align(G2B_BATCH);
+    s.red = mem;
+    mem += G2_RED_SCRATCH;
     uint8_t *carry = mem;
 
     unsigned nw = msm_max_bits(scalars, n) / c + 1;
@@ -630,36 +801,237 @@ void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
             if (g2_affine_is_infinity(&points[i])) continue;
             g2b_push(&s, &op);
         }
-        g2b_flush(&s);
-        /* run the queue through further batches while it shrinks by half or more a pass */
-        while (s.qlen > 0) {
-            size_t before = s.qlen;
-            s.qlen = 0;
-            for (size_t k = 0; k < before; k++) {
-                g2b_op op = s.queue[k]; /* pushes write at qlen <= k: in place is safe */
-                g2b_push(&s, &op);
-            }
-            g2b_flush(&s);
-            if (s.qlen > 0 && (s.qlen < 16 || 2 * s.qlen > before)) {
-                for (size_t k = 0; k < s.qlen; k++) g2b_overflow_add(&s, &s.queue[k]);
-                s.qlen = 0;
-            }
-        }
-        zkv_g2 running, total;
-        g2_set_zero(&running);
-        g2_set_zero(&total);
-        for (size_t b = nb; b-- > 0;) {
-            if (s.used[b]) zkv_g2_add_affine(&running, &running, &s.bucket[b]);
-            if (s.ovf[b]) zkv_g2_add(&running, &running, &s.overflow[b]);
-            zkv_g2_add(&total, &total, &running);
-        }
-        wsum[w] = total;
+        g2b_finish(&wsum[w], &s, nb);
     }
     for (unsigned w = nw; w-- > 0;) {
         for (unsigned k = 0; k < c; k++) zkv_g2_double(&acc, &acc);
         zkv_g2_add(&acc, &acc, &wsum[w]);
     }
     *out = acc;
+}
+
+size_t zkv_g2_msm_affine_scratch_sizeof(size_t n) {
+    return g2b_scratch_sizeof(n, g2b_window(n));
+}
+
+void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
+                               const uint8_t *scalars, size_t n, void *scratch) {
+    g2b_msm(out, points, scalars, n, scratch, g2b_window(n));
+}
+
+/* ------------------------------------------------------------ psi-split MSM */
+/*
+ * On the order-r subgroup psi acts as [lambda], lambda = 6x^2 (< 2^127, see
+ * zkv_g2_is_in_subgroup), and lambda^2 > r: so k mod r = k0 + k1 lambda with
+ * k1 = floor(k / lambda) and k0 = k mod lambda, both below 2^127. The MSM then runs on the
+ * 2n points (P_i, psi(P_i)) with 127-bit scalars: half the windows, so half the bucket
+ * reductions, for the same number of bucket additions. k1 comes from a Barrett quotient
+ * with mu = floor(2^380 / lambda): k mu / 2^380 is below k / lambda by less than 2^-126,
+ * so the estimate is exact or one short, and one conditional correction fixes it.
+ */
+static const uint64_t G2_PSI_MU[4] = {0xcfd4cab0f3030aa4ULL, 0x1cd9e614a70bf4f4ULL,
+                                      0x52cb62031c8e0194ULL, 0x24ccef014a773d2dULL};
+
+static void g2_psi_split_u128(zkv_u128 *k0, zkv_u128 *k1, const uint8_t k[32]) {
+    uint64_t t[4];
+    limbs_from_le_bytes(t, k);
+    while (!limbs_less_than(t, FR_MOD)) { /* at most 5 times: 2^256 < 6r */
+        uint64_t borrow = 0;
+        for (int q = 0; q < 4; q++) {
+            zkv_u128 s = (zkv_u128)t[q] - FR_MOD[q] - borrow;
+            t[q] = (uint64_t)s;
+            borrow = (uint64_t)(s >> 64) & 1;
+        }
+    }
+    uint64_t p[8] = {0};
+    for (int i = 0; i < 4; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < 4; j++) {
+            zkv_u128 s = (zkv_u128)t[i] * G2_PSI_MU[j] + p[i + j] + carry;
+            p[i + j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        p[i + 4] = carry;
+    }
+    /* q = p >> 380 (below 2^127) */
+    zkv_u128 q = ((zkv_u128)p[7] << 68) | ((zkv_u128)p[6] << 4) | (p[5] >> 60);
+    zkv_u128 lam = ((zkv_u128)TW_SIX_X2[1] << 64) | TW_SIX_X2[0];
+    /* k - q lambda is in [0, 2 lambda) and below 2^128: exact mod 2^128 */
+    zkv_u128 rem = (((zkv_u128)t[1] << 64) | t[0]) - q * lam;
+    if (rem >= lam) {
+        rem -= lam;
+        q++;
+    }
+    *k0 = rem;
+    *k1 = q;
+}
+
+static void g2_psi_split(uint8_t k0[32], uint8_t k1[32], const uint8_t k[32]) {
+    zkv_u128 m0, m1;
+    g2_psi_split_u128(&m0, &m1, k);
+    memset(k0, 0, 32);
+    memset(k1, 0, 32);
+    for (int b = 0; b < 16; b++) {
+        k0[b] = (uint8_t)(m0 >> (8 * b));
+        k1[b] = (uint8_t)(m1 >> (8 * b));
+    }
+}
+
+/* The 2n halves have half the windows; with the affine bucket sums one bit more than the
+ * window of zkv_g2_msm_affine_vartime at n pays (measured on a prover's 9,351 B2 points,
+ * interleaved runs: c = 12 and 13 beat 11 by 8-10%, 12 and 13 within 2% of each other). */
+static unsigned g2_endo_window(size_t n) {
+#ifdef G2_ENDO_WINDOW_FORCE
+    (void)n;
+    return G2_ENDO_WINDOW_FORCE;
+#endif
+    unsigned c = g2b_window(n) + 1;
+    return c > 15 ? 15 : c;
+}
+
+size_t zkv_g2_msm_endo_scratch_sizeof(size_t n) {
+    return msm_align(2 * n * sizeof(zkv_g2_affine)) + msm_align(64 * n) +
+           g2b_scratch_sizeof(2 * n, g2_endo_window(n));
+}
+
+void zkv_g2_msm_endo_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
+                             size_t n, void *scratch) {
+    uint8_t *mem = (uint8_t *)scratch;
+    zkv_g2_affine *v = (zkv_g2_affine *)mem;
+    mem += msm_align(2 * n * sizeof(zkv_g2_affine));
+    uint8_t *ks = mem;
+    mem += msm_align(64 * n);
+    for (size_t i = 0; i < n; i++) {
+        v[2 * i] = points[i];
+        if (g2_affine_is_infinity(&points[i])) {
+            v[2 * i + 1] = points[i]; /* the identity: skipped by the MSM */
+            memset(ks + 64 * i, 0, 64);
+            continue;
+        }
+        tw_g2_affine_frobenius(&v[2 * i + 1], &points[i], 1);
+        g2_psi_split(ks + 64 * i, ks + 64 * i + 32, scalars + 32 * i);
+    }
+    g2b_msm(out, v, ks, 2 * n, mem, g2_endo_window(n));
+}
+
+/* ------------------------------------------------------------ fixed-base table MSM */
+/*
+ * As zkv_g1_msm_table_vartime, on the psi split: a table T[w][i][h] = 2^(13 w) psi^h(P_i)
+ * (w < 10, h < 2) lets all windows share one bucket set, so the bucket reduction runs once
+ * instead of per window, and the wider window (13 bits: ten windows of the 127-bit halves
+ * instead of twelve) pays.
+ * The top window holds at most 127 - 117 = 10 bits, so its signed digits never carry out.
+ */
+#define G2_TAB_C 13
+#define G2_TAB_WINDOWS 10
+
+size_t zkv_g2_msm_table_entries(size_t n) { return (size_t)G2_TAB_WINDOWS * 2 * n; }
+
+size_t zkv_g2_msm_table_build_scratch_sizeof(size_t n) {
+    return msm_align(n * sizeof(zkv_g2)) + msm_align(n * sizeof(zkv_fq2)) +
+           msm_align(n * sizeof(zkv_g2_affine));
+}
+
+void zkv_g2_msm_table_build(zkv_g2_affine *table, const zkv_g2_affine *points, size_t n,
+                            void *scratch) {
+    uint8_t *mem = (uint8_t *)scratch;
+    zkv_g2 *jac = (zkv_g2 *)mem;
+    mem += msm_align(n * sizeof(zkv_g2));
+    zkv_fq2 *fqs = (zkv_fq2 *)mem;
+    mem += msm_align(n * sizeof(zkv_fq2));
+    zkv_g2_affine *aff = (zkv_g2_affine *)mem;
+    for (size_t i = 0; i < n; i++) zkv_g2_from_affine(&jac[i], &points[i]);
+    for (unsigned w = 0; w < G2_TAB_WINDOWS; w++) {
+        if (w == 0) {
+            memcpy(aff, points, n * sizeof(zkv_g2_affine));
+        } else {
+            for (size_t i = 0; i < n; i++)
+                for (unsigned k = 0; k < G2_TAB_C; k++) zkv_g2_double(&jac[i], &jac[i]);
+            g2_batch_to_affine(aff, jac, n, fqs);
+        }
+        zkv_g2_affine *row = table + (size_t)w * 2 * n;
+        for (size_t i = 0; i < n; i++) {
+            row[2 * i] = aff[i];
+            if (g2_affine_is_infinity(&aff[i])) {
+                row[2 * i + 1] = aff[i];
+            } else {
+                tw_g2_affine_frobenius(&row[2 * i + 1], &aff[i], 1);
+            }
+        }
+    }
+}
+
+static size_t g2_tab_pushes(size_t n) { return (size_t)G2_TAB_WINDOWS * 2 * n; }
+
+size_t zkv_g2_msm_table_scratch_sizeof(size_t n) {
+    size_t nb = (size_t)1 << (G2_TAB_C - 1);
+    return msm_align(nb * sizeof(zkv_g2_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
+           msm_align(nb * sizeof(zkv_g2)) +
+           msm_align((G2B_BATCH + g2_tab_pushes(n)) * sizeof(g2b_op)) +
+           2 * msm_align(G2B_BATCH * sizeof(zkv_fq2)) + msm_align(G2B_BATCH) + G2_RED_SCRATCH;
+}
+
+void zkv_g2_msm_table_vartime(zkv_g2 *out, const zkv_g2_affine *table, size_t n,
+                              const uint8_t *scalars, void *scratch) {
+    const unsigned c = G2_TAB_C;
+    size_t nb = (size_t)1 << (c - 1);
+    uint8_t *mem = (uint8_t *)scratch;
+    g2b_state s;
+    s.pts = table;
+    s.cap = nb / 2 < G2B_BATCH ? nb / 2 : G2B_BATCH;
+    s.bucket = (zkv_g2_affine *)mem;
+    mem += msm_align(nb * sizeof(zkv_g2_affine));
+    s.used = mem;
+    mem += msm_align(nb);
+    s.ovf = mem;
+    mem += msm_align(nb);
+    s.stamp = (uint32_t *)mem;
+    mem += msm_align(nb * 4);
+    s.overflow = (zkv_g2 *)mem;
+    mem += msm_align(nb * sizeof(zkv_g2));
+    s.batch = (g2b_op *)mem;
+    s.queue = s.batch + G2B_BATCH;
+    mem += msm_align((G2B_BATCH + g2_tab_pushes(n)) * sizeof(g2b_op));
+    s.den = (zkv_fq2 *)mem;
+    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
+    s.pre = (zkv_fq2 *)mem;
+    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
+    s.special = mem;
+    mem += msm_align(G2B_BATCH);
+    s.red = mem;
+    memset(s.used, 0, nb);
+    memset(s.ovf, 0, nb);
+    memset(s.stamp, 0, nb * 4);
+    s.cur = 1;
+    s.len = s.qlen = 0;
+    const uint32_t half = 1u << (c - 1), full = 1u << c, mask = full - 1;
+    for (size_t i = 0; i < n; i++) {
+        if (g2_affine_is_infinity(&table[2 * i])) continue;
+        zkv_u128 m[2];
+        g2_psi_split_u128(&m[0], &m[1], scalars + 32 * i);
+        for (unsigned h = 0; h < 2; h++) {
+            zkv_u128 v = m[h];
+            uint32_t carry = 0;
+            for (unsigned w = 0; w < G2_TAB_WINDOWS && (v != 0 || carry); w++) {
+                uint32_t d = (uint32_t)(v & mask) + carry;
+                v >>= c;
+                carry = 0;
+                g2b_op op = {0, (uint32_t)(((size_t)w * n + i) * 2 + h), 0};
+                if (d > half) {
+                    carry = 1;
+                    if (d == full) continue;
+                    op.bucket = full - d - 1;
+                    op.neg = 1;
+                } else if (d == 0) {
+                    continue;
+                } else {
+                    op.bucket = d - 1;
+                }
+                g2b_push(&s, &op);
+            }
+        }
+    }
+    g2b_finish(out, &s, nb);
 }
 
 void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n) {

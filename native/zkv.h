@@ -118,6 +118,21 @@ size_t zkv_g1_msm_scratch_sizeof(size_t n);
 void zkv_g1_msm_vartime(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t *scalars,
                         size_t n, void *scratch);
 
+/* Fixed-base MSM for bases used many times (a proving key's point arrays): a table of
+ * zkv_g1_msm_table_entries(n) affine points, built once from n points by
+ * zkv_g1_msm_table_build (112 doublings per point; scratch of
+ * zkv_g1_msm_table_build_scratch_sizeof(n) bytes), then sum k_i P_i for any scalars
+ * (32 bytes LE each, any value < 2^256, zero scalars and identity points cost nothing) with
+ * one bucket set for all windows. n < 2^26. scratch holds zkv_g1_msm_table_scratch_sizeof(n)
+ * bytes. Variable time. */
+size_t zkv_g1_msm_table_entries(size_t n);
+size_t zkv_g1_msm_table_build_scratch_sizeof(size_t n);
+void zkv_g1_msm_table_build(zkv_g1_affine *table, const zkv_g1_affine *points, size_t n,
+                            void *scratch);
+size_t zkv_g1_msm_table_scratch_sizeof(size_t n);
+void zkv_g1_msm_table_vartime(zkv_g1 *out, const zkv_g1_affine *table, size_t n,
+                              const uint8_t *scalars, void *scratch);
+
 /* ---------------------------------------------------------------- G2: y^2 = x^3 + 3/(9+u) over Fq2 */
 typedef struct { zkv_fq2 x, y; } zkv_g2_affine;   /* infinity = (0, 0) */
 typedef struct { zkv_fq2 x, y, z; } zkv_g2;       /* Jacobian */
@@ -346,6 +361,25 @@ void zkv_g2_fixed_base_batch_vartime(zkv_g2_affine *out, const zkv_g2_affine *ba
 size_t zkv_g2_msm_affine_scratch_sizeof(size_t n);
 void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
                                const uint8_t *scalars, size_t n, void *scratch);
+/* sum k_i P_i for P_i in the order-r subgroup of G2 (any k_i < 2^256): the batch-affine
+ * Pippenger on the 2n points (P_i, psi(P_i)) with 127-bit halves of each k_i mod r (psi acts
+ * as [6x^2] there), half the windows of zkv_g2_msm_affine_vartime. A point outside the
+ * subgroup gives a wrong sum: use zkv_g2_msm_affine_vartime for unchecked points. scratch
+ * holds zkv_g2_msm_endo_scratch_sizeof(n) bytes. Variable time. */
+size_t zkv_g2_msm_endo_scratch_sizeof(size_t n);
+void zkv_g2_msm_endo_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
+                             size_t n, void *scratch);
+/* As zkv_g1_msm_table_*, over G2 and on the psi split (so for points of the order-r
+ * subgroup only, as zkv_g2_msm_endo_vartime): a table of zkv_g2_msm_table_entries(n) affine
+ * points built once (117 doublings per point), then sum k_i P_i (any k_i < 2^256) with one
+ * bucket set for all windows. n < 2^26. Variable time. */
+size_t zkv_g2_msm_table_entries(size_t n);
+size_t zkv_g2_msm_table_build_scratch_sizeof(size_t n);
+void zkv_g2_msm_table_build(zkv_g2_affine *table, const zkv_g2_affine *points, size_t n,
+                            void *scratch);
+size_t zkv_g2_msm_table_scratch_sizeof(size_t n);
+void zkv_g2_msm_table_vartime(zkv_g2 *out, const zkv_g2_affine *table, size_t n,
+                              const uint8_t *scalars, void *scratch);
 /* n affine points in the byte layout of zkv_g1_affine_to_bytes / zkv_g2_affine_to_bytes. */
 void zkv_g1_affine_array_to_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n);
 void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n);

@@ -229,9 +229,9 @@ def test_msm_with_every_glv_edge_scalar_on_one_point_matches_reference():
         assert native.msm([p, native.neg(p)], [k, k]) is None
 
 
-@pytest.mark.parametrize("n", [600, 1500, 3000, 9000])
+@pytest.mark.parametrize("n", [600, 1500, 3000, 9000, 33000])
 def test_batch_msm_with_glv_edge_scalars_matches_grouped_sum(n):
-    # the sizes take each window width of the batch-affine path (9, 10, 11, 14 bits)
+    # the sizes take each window width of the batch-affine path (9, 10, 11, 13, 14 bits)
     import random
 
     rng = random.Random(n)

@@ -295,6 +295,58 @@ def test_sparse_and_affine_msms_match_the_reference(seed, n, kind):
     want = reference.sparse_msm_g2(g2s, ks)
     assert native.sparse_msm_g2(g2s, ks) == want
     assert native.g2_msm_affine(g2s, ks) == want
+    assert native.g2_msm_endo(g2s, ks) == want
+    assert native.g1_msm_table(g1s, ks) == reference.sparse_msm_g1(g1s, ks)
+    assert native.g2_msm_table(g2s, ks) == want
+
+
+@SETTINGS
+@given(st.integers(0, 2**32), st.lists(scalar, min_size=1, max_size=6))
+def test_fixed_base_table_msms_match_the_reference_on_edge_scalars(seed, ks):
+    rng = random.Random(seed)
+    g1s, g2s = affine(random_g1(rng, len(ks))), affine(random_g2(rng, len(ks)))
+    assert native.g1_msm_table(g1s, ks) == reference.sparse_msm_g1(g1s, ks)
+    assert native.g2_msm_table(g2s, ks) == reference.sparse_msm_g2(g2s, ks)
+
+
+def test_fixed_base_table_msms_match_the_plain_msms_on_many_conflicting_points():
+    # 50 bases repeated, few distinct scalars: many additions meet a bucket already in the
+    # batch (queue, Jacobian overflow) or a bucket holding the same or the opposite point
+    rng = random.Random(12)
+    n = 1500
+    g1_base = [G1.generator() * rng.randrange(1, R) for _ in range(50)]
+    g2_base = [G2.generator() * rng.randrange(1, R) for _ in range(50)]
+    g1s = affine([g1_base[i % 50] if i % 7 else -g1_base[i % 50] for i in range(n)])
+    g2s = affine([g2_base[i % 50] if i % 7 else -g2_base[i % 50] for i in range(n)])
+    ks = [rng.choice([3, R - 3, rng.randrange(R)]) for _ in range(n)]
+    assert native.g1_msm_table(g1s, ks) == native.sparse_msm_g1(g1s, ks)
+    assert native.g2_msm_table(g2s, ks) == native_g2.msm(g2s, ks)
+
+
+@pytest.mark.parametrize("n", [1500, 9000])
+def test_g2_msms_of_one_point_with_small_scalars_match_the_product(n):
+    # every bucket holds a multiple of the same point: the affine bucket reduction meets
+    # equal (doubling) and opposite (cancelling) running sums
+    p = G2.generator() * 5
+    ks = [(i * 7) % 4099 + 1 if i % 3 else R - (i % 4099) - 1 for i in range(n)]
+    want = (p * (sum(ks) % R)).to_affine()
+    points = affine([p] * n)
+    assert native.g2_msm_affine(points, ks) == want
+    assert native.g2_msm_endo(points, ks) == want
+    assert native.g2_msm_table(points, ks) == want
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.integers(0, 2**32))
+def test_precomputed_tables_leave_the_prover_terms_unchanged(seed):
+    sections, shape, witness = tiny_key(seed, n_wires=6, log_n=3)
+    key = native.load_key(sections, *shape)
+    plain = native.prove_terms(key, witness)
+    native.precompute_tables(key)
+    native.precompute_tables(key)  # idempotent
+    assert key.tables is not None
+    assert native.prove_terms(key, witness) == plain
+    assert plain == reference.prove_terms(reference.load_key(sections, *shape), witness)
 
 
 def test_affine_g2_msm_handles_equal_and_opposite_bucket_points():
@@ -308,12 +360,35 @@ def test_affine_g2_msm_handles_equal_and_opposite_bucket_points():
         assert got == (None if want.is_identity() else want.to_affine())
 
 
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 2**32), st.lists(scalar, min_size=1, max_size=6))
+def test_psi_split_g2_msm_matches_the_reference_on_edge_scalars(seed, ks):
+    # scalars >= r, 2^128 (above lambda = 6x^2) and r - 1 exercise the reduction mod r and
+    # the quotient correction of the split
+    rng = random.Random(seed)
+    g2s = affine(random_g2(rng, len(ks)))
+    assert native.g2_msm_endo(g2s, ks) == reference.sparse_msm_g2(g2s, ks)
+
+
+def test_psi_split_g2_msm_handles_equal_and_opposite_bucket_points():
+    p = G2.generator() * 77
+    lam = 6 * 4965661367192848881**2
+    # k and k' = k + lambda - 1 ... give equal or opposite halves across P and psi(P)
+    cases = [([p, p], [1, 1]), ([p, -p], [5, 5]), ([p, p], [lam, 1]), ([p, -p], [lam + 3, 3]),
+             ([p] * 40, [7 * lam + 7] * 40), ([p, -p] * 20, [R - lam] * 40)]
+    for points, ks in cases:
+        want = sum((pt * k for pt, k in zip(points, ks, strict=True)), G2.identity())
+        got = native.g2_msm_endo(affine(points), ks)
+        assert got == (None if want.is_identity() else want.to_affine())
+
+
 def test_affine_g2_msm_matches_the_jacobian_msm_on_a_large_random_set():
     rng = random.Random(11)
     base = [G2.generator() * rng.randrange(1, R) for _ in range(50)]
     points = affine([base[i % 50] for i in range(1500)])
     ks = [rng.randrange(R) for _ in range(1500)]
     assert native.g2_msm_affine(points, ks) == native_g2.msm(points, ks)
+    assert native.g2_msm_endo(points, ks) == native_g2.msm(points, ks)
 
 
 @settings(max_examples=4, deadline=None)

@@ -2,8 +2,9 @@
 from its Montgomery-form bytes (its B2 points checked in G2 by random combinations, see
 :func:`g2_subgroup_batch`), or a key of our own setup with its R1CS as linear-combination
 tables; then per proof the sparse A/B(/C) evaluation, the odd-coset H chain and the MSMs
-(zero and one scalars dropped first, G2 with batch-affine buckets) without any per-element
-Python work. Also the circuit witness-program runner, and the fixed-base batch
+(zero and one scalars dropped first, G2 with batch-affine buckets and the psi split; G1 with
+fixed-base tables once :func:`precompute_tables` has run) without any per-element Python
+work. Also the circuit witness-program runner, and the fixed-base batch
 multiplication and QAP column sums of the insecure setup."""
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class NativeKey:
     c: object
     h: object
     rows: LcTable | None = None
+    # fixed-base tables of a, b1 and c||h once precompute_tables has run (else None)
+    tables: dict | None = None
 
 
 def _g1_array(data: bytes, n: int, what: str):
@@ -231,13 +234,67 @@ def _msm_g2_sparse(points, scalars: bytes, n: int):
         return ones
     out = ffi.new("zkv_g2 *")
     if m[0] >= G2_AFFINE_MSM_MIN:
-        scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_affine_scratch_sizeof(m[0]))
-        lib.zkv_g2_msm_affine_vartime(out, kept, ks, m[0], scratch)
+        # the key's B2 points are in the order-r subgroup (checked when the key was read or
+        # made), so the psi split applies; a point outside would only make a proof that fails
+        # the verification every prover runs before returning it
+        scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_endo_scratch_sizeof(m[0]))
+        lib.zkv_g2_msm_endo_vartime(out, kept, ks, m[0], scratch)
     else:
         scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_scratch_sizeof(m[0]))
         lib.zkv_g2_msm_vartime(out, kept, ks, m[0], scratch)
     lib.zkv_g2_add(out, out, ones)
     return out
+
+
+def _g1_table(points, n: int):
+    table = ffi.new("zkv_g1_affine[]", max(lib.zkv_g1_msm_table_entries(n), 1))
+    scratch = ffi.new("uint8_t[]", lib.zkv_g1_msm_table_build_scratch_sizeof(n))
+    lib.zkv_g1_msm_table_build(table, points, n, scratch)
+    return table, n
+
+
+def _msm_g1_table(table, scalars: bytes):
+    # zero scalars and identity points cost nothing here: no compaction
+    points, n = table
+    out = ffi.new("zkv_g1 *")
+    scratch = ffi.new("uint8_t[]", lib.zkv_g1_msm_table_scratch_sizeof(n))
+    lib.zkv_g1_msm_table_vartime(out, points, n, scalars, scratch)
+    return out
+
+
+def _g2_table(points, n: int):
+    table = ffi.new("zkv_g2_affine[]", max(lib.zkv_g2_msm_table_entries(n), 1))
+    scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_table_build_scratch_sizeof(n))
+    lib.zkv_g2_msm_table_build(table, points, n, scratch)
+    return table, n
+
+
+def _msm_g2_table(table, scalars: bytes):
+    points, n = table
+    out = ffi.new("zkv_g2 *")
+    scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_table_scratch_sizeof(n))
+    lib.zkv_g2_msm_table_vartime(out, points, n, scalars, scratch)
+    return out
+
+
+def precompute_tables(key: NativeKey) -> None:
+    """Make the MSMs of every later proof with ``key`` use fixed-base tables
+    (zkv_g1_msm_table_build on A, B1 and C||H, zkv_g2_msm_table_build on B2): one bucket set
+    for all windows, about 10% less proving time (ballot K=8 D=20), for a one-time cost of
+    ~6 s on one core and 1,152 bytes per G1 point and 2,560 per G2 point kept with the key
+    (~170 MB for a domain of 2^15 and 22k wires). The key's B2 points must be in the order-r
+    subgroup, as the proving path already assumes. Idempotent; the terms of a proof are
+    unchanged."""
+    if key.tables is not None:
+        return
+    n_c = key.n_wires - key.n_public - 1
+    ch = ffi.new("zkv_g1_affine[]", max(n_c + key.domain_size, 1))
+    size = ffi.sizeof("zkv_g1_affine")
+    ffi.memmove(ch, key.c, n_c * size)
+    ffi.memmove(ch + n_c, key.h, key.domain_size * size)
+    key.tables = {"a": _g1_table(key.a, key.n_wires), "b1": _g1_table(key.b1, key.n_wires),
+                  "b2": _g2_table(key.b2, key.n_wires),
+                  "ch": _g1_table(ch, n_c + key.domain_size)}
 
 
 def _packed_witness(key: NativeKey, witness: list[int]) -> tuple[bytes, object]:
@@ -257,6 +314,14 @@ def _terms(key: NativeKey, packed: bytes, a, b, c) -> tuple:
     h_scalars = ffi.new("uint8_t[]", 32 * n)
     lib.zkv_fr_array_to_bytes(h_scalars, a, n)
     first_private = 32 * (key.n_public + 1)
+    if key.tables is not None:
+        h_bytes = bytes(ffi.buffer(h_scalars, 32 * n))
+        return (
+            decode_g1(_msm_g1_table(key.tables["a"], packed)),
+            decode_g1(_msm_g1_table(key.tables["b1"], packed)),
+            decode_g2(_msm_g2_table(key.tables["b2"], packed)),
+            decode_g1(_msm_g1_table(key.tables["ch"], packed[first_private:] + h_bytes)),
+        )
     return (
         decode_g1(_msm_g1_sparse(key.a, packed, n_wires)),
         decode_g1(_msm_g1_sparse(key.b1, packed, n_wires)),
@@ -315,6 +380,32 @@ def g2_msm_affine(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affin
     lib.zkv_g2_msm_affine_vartime(out, _g2_points(points),
                                   b"".join(k.to_bytes(32, "little") for k in scalars), n, scratch)
     return decode_g2(out)
+
+
+def g2_msm_endo(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
+    """sum k_i P_i by zkv_g2_msm_endo_vartime (the psi-split batch-affine MSM) whatever the
+    size, for points of the order-r subgroup (G2 values) and 0 <= k < 2^256; a point outside
+    the subgroup gives a wrong sum (no error is raised)."""
+    n = len(points)
+    out = ffi.new("zkv_g2 *")
+    scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_endo_scratch_sizeof(n))
+    lib.zkv_g2_msm_endo_vartime(out, _g2_points(points),
+                                b"".join(k.to_bytes(32, "little") for k in scalars), n, scratch)
+    return decode_g2(out)
+
+
+def g1_msm_table(points: Sequence[Point], scalars: Sequence[int]) -> Point:
+    """sum k_i P_i through a fixed-base table (zkv_g1_msm_table_build, then
+    zkv_g1_msm_table_vartime), 0 <= k < 2^256; the table is built and dropped per call."""
+    data = b"".join(k.to_bytes(32, "little") for k in scalars)
+    return decode_g1(_msm_g1_table(_g1_table(_g1_points(points), len(points)), data))
+
+
+def g2_msm_table(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
+    """As :func:`g1_msm_table` over G2 (zkv_g2_msm_table_*), for points of the order-r
+    subgroup (G2 values); a point outside it gives a wrong sum (no error is raised)."""
+    data = b"".join(k.to_bytes(32, "little") for k in scalars)
+    return decode_g2(_msm_g2_table(_g2_table(_g2_points(points), len(points)), data))
 
 
 # ---- keys of our own setup: points from affine tuples, rows as LC tables
