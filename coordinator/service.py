@@ -46,7 +46,7 @@ class Service:
         return cls(settings, storage, boards, polls, Registrar(storage),
                    Ingestor(storage, boards, polls, window_ms=settings.batch_window_ms,
                             batch_max=settings.batch_max, workers=settings.verify_workers),
-                   Tallying(storage, polls))
+                   Tallying(storage, polls, boards))
 
 
 def service(request: Request) -> Service:

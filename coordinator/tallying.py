@@ -36,11 +36,12 @@ from zkvote.record import (
     make_tally_doc,
 )
 from zkvote.record_files import BALLOTS as BALLOTS_FILE
-from zkvote.record_files import INDEX, VERIFICATION_KEY, make_index, write_archive
+from zkvote.record_files import INDEX, VERIFICATION_KEY, BoardHead, make_index, write_archive
 from zkvote.snark.snarkjs_json import verifying_key_from_json
 from zkvote.tally import BoardClassification, classify_board, context_of, decrypt_tally
 from zkvote.threshold import DKGTranscript, PartialDecryption, verify_partial_decryption
 
+from .boards import Boards
 from .errors import Forbidden, NotFound, WrongState
 from .polls import Polls
 from .storage import BALLOTS, CHALLENGED, Storage
@@ -51,9 +52,25 @@ _CHUNK = 8192  # ballots per native sum
 class Tallying:
     """Aggregation, decryption shares and publication over :class:`Storage`."""
 
-    def __init__(self, storage: Storage, polls: Polls) -> None:
+    def __init__(self, storage: Storage, polls: Polls, boards: Boards | None = None) -> None:
         self.storage = storage
         self.polls = polls
+        self.boards = boards
+
+    def _board_head(self, poll_id: str, size: int) -> BoardHead | None:
+        """The ballots board's final signed head (size ``size``) with the log's public key;
+        None without a board service. A head of another size is never expected once the poll
+        is closed; one is then signed and stored so the record still carries the final one."""
+        if self.boards is None:
+            return None
+        head = self.storage.latest_head(poll_id, BALLOTS)
+        if head is None or head.tree_size != size:
+            tree = self.boards.tree(poll_id, BALLOTS)
+            if tree.size != size:
+                raise ProtocolError("the ballots board's tree disagrees with its entries")
+            self.storage.put_head(poll_id, BALLOTS, self.boards.sign(poll_id, BALLOTS, tree))
+            head = self.storage.latest_head(poll_id, BALLOTS)
+        return BoardHead(bytes(self.boards.log_key.verify_key), head)
 
     def _classification(self, poll_id: str, revote: str
                         ) -> tuple[BoardClassification, list[bytes]]:
@@ -140,7 +157,7 @@ class Tallying:
         files[BALLOTS_FILE] = _ballot_lines(entries)
         # the key exactly as the admin gave it: its canonical hash is the manifest's vk_sha256
         files[VERIFICATION_KEY] = row.vk_json.encode() + b"\n"
-        files[INDEX] = make_index(files)
+        files[INDEX] = make_index(files, self._board_head(poll_id, len(entries)))
         archive = _zip(files)
         result = {"version": 1, "poll_id": poll_id, "manifest_sha256": digest,
                   "tally": [str(t) for t in decrypted.results],

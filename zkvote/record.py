@@ -16,9 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+from nacl.signing import SigningKey
 from pydantic import Field, PlainSerializer, PlainValidator, ValidationInfo
 
 from zkvote.ballot import Ballot, ChallengedBallot
+from zkvote.board import VERSION as BOARD_VERSION
+from zkvote.board import TreeHead, derive_log_id, sign_tree_head
+from zkvote.board_tree import leaf_hash, merkle_root
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidEncoding
 from zkvote.jsonmodel import (
@@ -27,6 +31,7 @@ from zkvote.jsonmodel import (
     Sha256Hex,
     StrictModel,
     Version1,
+    canonical_json,
     load_json,
     parse_model,
 )
@@ -37,11 +42,14 @@ from zkvote.record_files import (
     BALLOTS,
     CHALLENGED,
     DKG,
+    INDEX,
     MANIFEST,
     OUTCOME,
     PARTIALS,
     TALLY,
     VERIFICATION_KEY,
+    BoardHead,
+    parse_index,
     read_record_files,
     write_record_files,
 )
@@ -220,6 +228,28 @@ def board_line(position: int, ballot: Ballot) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
+def board_entry(ballot_json: dict) -> bytes:
+    """The bulletin board entry of a ballot document (``Ballot.to_json()`` or a board line's
+    parsed ``ballot``): its canonical JSON, exactly as the coordinator appends it."""
+    return canonical_json(ballot_json)
+
+
+def board_root(ballot_jsons: Sequence[dict]) -> bytes:
+    """The RFC 9162 root over the board entries of ``ballot_jsons`` in board order."""
+    return merkle_root([leaf_hash(board_entry(doc)) for doc in ballot_jsons])
+
+
+def sign_board_head(signing_key: SigningKey, poll_id: str, board: Sequence[Ballot],
+                    timestamp: int) -> BoardHead:
+    """A signed head over ``board`` (all of it) for the ballots board of ``poll_id`` (log id
+    ``derive_log_id(key, poll_id)``, as the coordinator's), stamped ``timestamp`` (ms since the
+    epoch). InvalidEncoding for a bad key, poll id or timestamp."""
+    verify_key = signing_key.verify_key
+    head = TreeHead(BOARD_VERSION, derive_log_id(verify_key, poll_id), len(board),
+                    board_root([b.to_json() for b in board]), timestamp)
+    return BoardHead(bytes(verify_key), sign_tree_head(signing_key, head))
+
+
 @dataclass(frozen=True)
 class ElectionRecord:
     """A whole election record in memory (see docs/record-format.md)."""
@@ -233,6 +263,7 @@ class ElectionRecord:
     partials: PartialsDoc
     tally: TallyDoc
     outcome: OutcomeDoc
+    board_head: BoardHead | None = None
 
     def to_files(self) -> dict[str, bytes]:
         """Every record file but the index, by relative path."""
@@ -253,7 +284,8 @@ class ElectionRecord:
     def from_files(cls, files: dict[str, bytes]) -> ElectionRecord:
         """Parse every document (ballots included). Raises InvalidEncoding (or a more
         specific InvalidInput) naming the file; KeyError-free: a missing file is
-        InvalidEncoding. Parsing does not verify anything beyond syntax: use
+        InvalidEncoding. The board head is read from ``index.json`` when present.
+        Parsing does not verify anything beyond syntax: use
         zkvote.verify.verify_record."""
         for name in (MANIFEST, VERIFICATION_KEY, DKG, BALLOTS, CHALLENGED, AGGREGATE,
                      PARTIALS, TALLY, OUTCOME):
@@ -270,6 +302,7 @@ class ElectionRecord:
             partials=parse_partials(files[PARTIALS]),
             tally=parse_tally(files[TALLY]),
             outcome=parse_outcome(files[OUTCOME]),
+            board_head=parse_index(files[INDEX]).board_head if INDEX in files else None,
         )
 
 
@@ -285,9 +318,11 @@ def make_tally_doc(manifest_sha256: str, classification: object, trustees: Seque
 
 def write_record(record: ElectionRecord, directory: str | os.PathLike[str], *,
                  archive: str | os.PathLike[str] | None = None) -> None:
-    """Write ``record`` as a directory (and optionally an archive); see
+    """Write ``record`` as a directory (and optionally an archive), its board head in the
+    index; see
     :func:`zkvote.record_files.write_record_files`."""
-    write_record_files(record.to_files(), directory, archive=archive)
+    write_record_files(record.to_files(), directory, archive=archive,
+                       board_head=record.board_head)
 
 
 def read_record(path: str | os.PathLike[str]) -> ElectionRecord:
@@ -298,7 +333,7 @@ def read_record(path: str | os.PathLike[str]) -> ElectionRecord:
 
 __all__ = ["DOC_VERSION", "REASON_DUPLICATE", "REASON_SUPERSEDED", "AggregateDoc", "BoardLine",
            "ChallengedDoc", "ElectionRecord", "NotCounted", "OutcomeDoc", "PartialsDoc",
-           "TallyDoc", "board_line", "make_tally_doc", "parse_aggregate", "parse_board",
-           "parse_challenged", "parse_dkg", "parse_manifest", "parse_outcome",
-           "parse_partials", "parse_tally", "parse_verifying_key", "read_record",
-           "write_record"]
+           "TallyDoc", "board_entry", "board_line", "board_root", "make_tally_doc",
+           "parse_aggregate", "parse_board", "parse_challenged", "parse_dkg", "parse_manifest",
+           "parse_outcome", "parse_partials", "parse_tally", "parse_verifying_key",
+           "read_record", "sign_board_head", "write_record"]

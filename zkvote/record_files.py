@@ -15,8 +15,10 @@ Layout (docs/record-format.md has the contents of each file)::
     outcome.json                the result under the manifest's outcome rule
 
 ``index.json`` lists every other file with its sha256 hex and nothing else may be in the
-record. ``board_head`` is reserved for the coordinator's signed board head (issue 6): it must be
-``null`` in version 1 records.
+record. ``board_head`` is ``null`` or the board's final signed tree head with the log's
+Ed25519 public key, ``{"log_public_key": hex, "signed_head": SignedTreeHead JSON}``
+(:class:`BoardHead`); ``zkvote verify`` then checks that the cast ballots are exactly the
+signed board. Both forms are version 1: a record without a head still reads and verifies.
 
 Archives: ``.zip`` or ``.tar.gz`` / ``.tgz`` holding the same relative paths (regular files
 only, no absolute paths, no ``..``, no duplicates, bounded sizes), read and written with the
@@ -31,8 +33,14 @@ import io
 import os
 import tarfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
 
+from nacl.signing import VerifyKey
+from pydantic import PlainSerializer, PlainValidator
+
+from zkvote.board import SignedTreeHead
 from zkvote.errors import InvalidEncoding
 from zkvote.jsonmodel import Sha256Hex, StrictModel, Version1, canonical_json, parse_model
 
@@ -56,6 +64,53 @@ MAX_TOTAL_BYTES = 1 << 33
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
 
 
+@dataclass(frozen=True)
+class BoardHead:
+    """The bulletin board's final signed tree head and the Ed25519 public key of the log
+    that signed it (the signature is not checked here: zkvote.verify does)."""
+
+    log_public_key: bytes
+    signed_head: SignedTreeHead
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.log_public_key, bytes) or len(self.log_public_key) != 32:
+            raise InvalidEncoding("board_head: log_public_key must be 32 bytes")
+        if not isinstance(self.signed_head, SignedTreeHead):
+            raise InvalidEncoding("board_head: signed_head must be a SignedTreeHead")
+
+    @property
+    def verify_key(self) -> VerifyKey:
+        """The log's public key as a nacl VerifyKey."""
+        return VerifyKey(self.log_public_key)
+
+    def to_json(self) -> dict:
+        """``{"log_public_key": hex, "signed_head": SignedTreeHead JSON}``."""
+        return {"log_public_key": self.log_public_key.hex(),
+                "signed_head": self.signed_head.to_json()}
+
+    @classmethod
+    def from_json(cls, data: object) -> BoardHead:
+        """Parse :meth:`to_json`'s shape strictly: InvalidEncoding for unknown or missing
+        fields, a key that is not 64 lowercase hex digits, or a malformed signed head."""
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, dict) or set(data) != {"log_public_key", "signed_head"}:
+            raise InvalidEncoding("board_head: expected exactly log_public_key, signed_head")
+        key = data["log_public_key"]
+        if (not isinstance(key, str) or len(key) != 64
+                or any(c not in "0123456789abcdef" for c in key)):
+            raise InvalidEncoding("board_head: log_public_key must be 64 lowercase hex digits")
+        try:
+            head = SignedTreeHead.from_json(data["signed_head"])
+        except InvalidEncoding as exc:
+            raise InvalidEncoding(f"board_head: {exc}") from None
+        return cls(bytes.fromhex(key), head)
+
+
+BoardHeadJSON = Annotated[BoardHead, PlainValidator(BoardHead.from_json),
+                          PlainSerializer(lambda v: v.to_json())]
+
+
 class RecordIndex(StrictModel):
     """``index.json``."""
 
@@ -63,7 +118,7 @@ class RecordIndex(StrictModel):
     format: str
     manifest_sha256: Sha256Hex
     files: dict[str, Sha256Hex]
-    board_head: None = None
+    board_head: BoardHeadJSON | None = None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -71,14 +126,15 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def make_index(files: dict[str, bytes]) -> bytes:
-    """The canonical ``index.json`` for ``files`` (every record file but the index)."""
-    index = {
+def make_index(files: dict[str, bytes], board_head: BoardHead | None = None) -> bytes:
+    """The canonical ``index.json`` for ``files`` (every record file but the index), carrying
+    ``board_head`` (or ``null``)."""
+    index: dict[str, Any] = {
         "version": RECORD_VERSION,
         "format": RECORD_FORMAT,
         "manifest_sha256": sha256_hex(files[MANIFEST]),
         "files": {name: sha256_hex(files[name]) for name in sorted(files)},
-        "board_head": None,
+        "board_head": board_head.to_json() if board_head is not None else None,
     }
     return canonical_json(index) + b"\n"
 
@@ -229,8 +285,10 @@ def _read_tar(path: Path) -> dict[str, bytes]:
 
 
 def write_record_files(files: dict[str, bytes], directory: str | os.PathLike[str], *,
-                       archive: str | os.PathLike[str] | None = None) -> None:
-    """Write ``files`` (every record file but the index) and a fresh ``index.json`` into
+                       archive: str | os.PathLike[str] | None = None,
+                       board_head: BoardHead | None = None) -> None:
+    """Write ``files`` (every record file but the index) and a fresh ``index.json`` (carrying
+    ``board_head``, or null) into
     ``directory`` (created if needed; it must not already hold a record) and, if given,
     also as the archive ``archive`` (.zip or .tar.gz by suffix).
 
@@ -240,7 +298,7 @@ def write_record_files(files: dict[str, bytes], directory: str | os.PathLike[str
     if (out / INDEX).exists():
         raise FileExistsError(f"{out} already holds a record")
     everything = dict(files)
-    everything[INDEX] = make_index(files)
+    everything[INDEX] = make_index(files, board_head)
     for name, data in sorted(everything.items()):
         target = out / _safe_name(name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -274,13 +332,21 @@ def write_archive(files: dict[str, bytes], path: str | os.PathLike[str]) -> None
 
 def rewrite_index(directory: str | os.PathLike[str]) -> None:
     """Recompute ``index.json`` of the record directory from its current files (for tools
-    that edit a record, e.g. tests that tamper with one consistently)."""
+    that edit a record, e.g. tests that tamper with one consistently). The index's board head
+    is kept as it was (null if the old index is missing or unreadable)."""
     files = _read_directory(Path(directory))
-    files.pop(INDEX, None)
-    (Path(directory) / INDEX).write_bytes(make_index(files))
+    old = files.pop(INDEX, None)
+    head = None
+    if old is not None:
+        try:
+            head = parse_index(old).board_head
+        except InvalidEncoding:
+            head = None
+    (Path(directory) / INDEX).write_bytes(make_index(files, head))
 
 
 __all__ = ["AGGREGATE", "ARCHIVE_SUFFIXES", "BALLOTS", "CHALLENGED", "DKG", "INDEX", "MANIFEST",
+           "BoardHead",
            "OUTCOME", "PARTIALS", "RECORD_FILES", "RECORD_FORMAT", "RECORD_VERSION", "TALLY",
            "VERIFICATION_KEY", "RecordIndex", "index_problems", "is_archive", "make_index",
            "missing_files", "parse_index", "read_record_files", "rewrite_index", "sha256_hex",

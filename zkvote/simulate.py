@@ -16,12 +16,16 @@ use a seeded run, or its keys, for a real poll.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from math import isqrt
+
+from nacl.signing import SigningKey
 
 from zkvote.ballot import Ballot, BallotSecrets, ChallengedBallot, build_ballot
 from zkvote.errors import InvalidArgument, ProtocolError
@@ -46,6 +50,7 @@ from zkvote.record import (
     OutcomeDoc,
     PartialsDoc,
     make_tally_doc,
+    sign_board_head,
 )
 from zkvote.snark.snarkjs_json import verifying_key_to_json
 from zkvote.tally import aggregate_counted, classify_board, decrypt_tally, partial_decryptions
@@ -205,6 +210,8 @@ class Simulation:
         digest = m.manifest_hash()
         outcome = compute_outcome(m.outcome, decrypted.results, len(classification.counted),
                                   m.electorate)
+        board_head = sign_board_head(self.log_key(), m.poll_id, self.board,
+                                     self.head_timestamp())
         return ElectionRecord(
             manifest=m, verifying_key=self.keys.vk, dkg=self.dkg, board=tuple(self.board),
             challenged=tuple(self.challenged),
@@ -215,7 +222,25 @@ class Simulation:
                                  partials=partials),
             tally=make_tally_doc(digest, classification, decrypted.trustees,
                                  decrypted.plaintext_points, decrypted.results),
-            outcome=OutcomeDoc(version=DOC_VERSION, manifest_sha256=digest, outcome=outcome))
+            outcome=OutcomeDoc(version=DOC_VERSION, manifest_sha256=digest, outcome=outcome),
+            board_head=board_head)
+
+    def log_key(self) -> SigningKey:
+        """The simulated board's Ed25519 log key: derived from the seed (reproducible, so
+        INSECURE) or fresh per run when unseeded."""
+        if self.config.seed is None:
+            return SigningKey.generate()
+        seed = hashlib.sha256(b"zkvote/simulate/log-key/v1\x00"
+                              + str(self.config.seed).encode()).digest()
+        return SigningKey(seed)
+
+    def head_timestamp(self) -> int:
+        """The board head's timestamp (ms since the epoch): the poll's closing time for
+        seeded runs, so the record is byte-for-byte reproducible; now otherwise."""
+        if self.config.seed is None:
+            return time.time_ns() // 1_000_000
+        closes = datetime.fromisoformat(self.manifest.closes_at.replace("Z", "+00:00"))
+        return int(closes.timestamp()) * 1000
 
 
 def prove_ballot(identity: Identity, group: LeanIMT, manifest: PollManifest, keys: BallotKeys,

@@ -14,8 +14,12 @@ returns a :class:`VerificationReport` (it raises only for programming errors):
     from the manifest, and a valid proof for the manifest's scope, poll key and rule (batch
     verification, chunks spread over all cores); the first failing ballot is named by its board
     position;
- 5. re-vote policy - board positions are exactly 0..N-1 and the counted / not-counted
-    classification recomputed from the nullifiers equals ``tally.json``'s;
+ 5. board and re-vote policy - when the index carries the board's signed head, its Ed25519
+    signature verifies under the recorded log key for this poll's ballots board, and its
+    tree size and RFC 9162 root are those of the cast ballots' board entries (so no ballot
+    was dropped or inserted); board positions are exactly 0..N-1 and the counted /
+    not-counted classification recomputed from the nullifiers equals ``tally.json``'s. A
+    record without a head passes this step with a detail saying the head is absent;
  6. challenged ballots - each opens to its ciphertexts under the poll key, and none is on the
     board;
  7. aggregate - ``aggregate.json`` equals the option-wise sum of the counted ballots;
@@ -43,6 +47,7 @@ from typing import Any
 from zkvote.babyjub import Point
 from zkvote.ballot import Ballot, ballot_statement, tracking_code, tracking_code_of_json
 from zkvote.ballot import verify_challenge as _verify_challenge
+from zkvote.board import derive_log_id, verify_tree_head
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidInput, ZkvoteError
 from zkvote.field import FR_MODULUS
@@ -50,6 +55,7 @@ from zkvote.outcome import compute_outcome
 from zkvote.poll import PollManifest, vk_hash
 from zkvote.record import (
     BoardLine,
+    board_root,
     parse_aggregate,
     parse_board,
     parse_challenged,
@@ -65,13 +71,16 @@ from zkvote.record_files import (
     BALLOTS,
     CHALLENGED,
     DKG,
+    INDEX,
     MANIFEST,
     OUTCOME,
     PARTIALS,
     TALLY,
     VERIFICATION_KEY,
+    BoardHead,
     index_problems,
     missing_files,
+    parse_index,
     read_record_files,
 )
 from zkvote.sigma import parse_decimal
@@ -85,7 +94,7 @@ STEPS = (
     "manifest and parameters",
     "trustee keys and DKG transcript",
     "ballot proofs, roots and scope",
-    "re-vote policy (counted ballots)",
+    "board head and re-vote policy (counted ballots)",
     "challenged ballots",
     "aggregate of the counted ballots",
     "partial decryption proofs",
@@ -177,6 +186,7 @@ class _Parsed:
     partials: Any
     tally: Any
     outcome: Any
+    board_head: BoardHead | None = None
 
 
 # ---- ballot checking (runs in worker processes for large boards)
@@ -301,6 +311,7 @@ def _step1(path: str, report: VerificationReport, step: StepResult) -> _Parsed |
             partials=_parse(PARTIALS, parse_partials, files),
             tally=_parse(TALLY, parse_tally, files),
             outcome=_parse(OUTCOME, parse_outcome, files),
+            board_head=parse_index(files[INDEX]).board_head,
         )
     except InvalidInput as exc:
         report.malformed = True
@@ -372,7 +383,27 @@ def _nullifiers(p: _Parsed) -> list[int]:
     return out
 
 
+def _check_board_head(p: _Parsed) -> str:
+    """Check the cast ballots against the signed board head; the step's detail."""
+    if p.board_head is None:
+        return "board head absent: the ballots were not checked against a signed board"
+    head, key = p.board_head.signed_head, p.board_head.verify_key
+    try:
+        verify_tree_head(head, key, derive_log_id(key, p.manifest.poll_id))
+    except ZkvoteError as exc:
+        raise _StepFailed(f"board head: {exc}") from None
+    if head.tree_size != len(p.board):
+        raise _StepFailed(f"the signed board head has {head.tree_size} entries, the record "
+                          f"{len(p.board)} cast ballots")
+    if board_root([line.ballot for line in p.board]) != head.root_hash:
+        raise _StepFailed("the cast ballots are not the signed board (root differs from the "
+                          "signed head's)")
+    return (f"ballots are exactly the signed board of {head.tree_size} entries (log key "
+            f"{p.board_head.log_public_key.hex()[:16]}...)")
+
+
 def _step5(p: _Parsed, step: StepResult) -> None:
+    detail = _check_board_head(p)
     for expected, line in enumerate(p.board):
         if line.position != expected:
             raise _StepFailed(f"board position {expected} is missing (next is "
@@ -395,6 +426,7 @@ def _step5(p: _Parsed, step: StepResult) -> None:
         raise _StepFailed("not-counted ballots differ from the policy's")
     step.counts = {"board": c.board_size, "counted": len(c.counted),
                    "not_counted": len(c.not_counted), "voters": len(set(nullifiers))}
+    step.detail = detail
 
 
 def _step6(p: _Parsed, step: StepResult) -> None:

@@ -313,6 +313,82 @@ def positions_out_of_order(d):
     save_board(d, lines)
 
 
+def edit_board_head(d: Path, fn: Callable[[dict], None]) -> None:
+    index = load(d, "index.json")
+    fn(index["board_head"])
+    save(d, "index.json", index)
+
+
+def drop_last_ballot_fixing_the_tally(d):
+    # A coordinator drops the last cast ballot and re-issues a consistent record: positions,
+    # the re-vote classification and (via rewrite_index) every digest still agree, so only
+    # the signed board head can expose it (step 5 checks it first).
+    from zkvote.tally import classify_board
+
+    lines = board(d)[:-1]
+    save_board(d, lines)
+    policy = load(d, "manifest.json")["revote"]
+    c = classify_board([int(x["ballot"]["nullifier"]) for x in lines], policy)
+    doc = load(d, "tally.json")
+    doc["board_size"], doc["counted"] = c.board_size, list(c.counted)
+    doc["not_counted"] = [{"position": p, "reason": r} for p, r in c.not_counted]
+    save(d, "tally.json", doc)
+
+
+def _flip_hex(value: str) -> str:
+    return ("1" if value[0] != "1" else "2") + value[1:]
+
+
+def alter_signed_root(d):
+    edit_board_head(d, lambda h: h["signed_head"].__setitem__(
+        "root_hash", _flip_hex(h["signed_head"]["root_hash"])))
+
+
+def alter_signed_head_signature(d):
+    edit_board_head(d, lambda h: h["signed_head"].__setitem__(
+        "signature", _flip_hex(h["signed_head"]["signature"])))
+
+
+def alter_signed_tree_size(d):
+    edit_board_head(d, lambda h: h["signed_head"].__setitem__(
+        "tree_size", h["signed_head"]["tree_size"] - 1))
+
+
+def replace_log_key(d):
+    from nacl.signing import SigningKey
+
+    other = SigningKey(bytes(32)).verify_key
+    edit_board_head(d, lambda h: h.__setitem__("log_public_key", bytes(other).hex()))
+
+
+def resign_head_under_own_key_for_another_board(d):
+    # A well-signed head, but over a board with the last ballot dropped.
+    from nacl.signing import SigningKey
+
+    from zkvote.ballot import Ballot
+    from zkvote.record import sign_board_head
+
+    lines = board(d)
+    ballots = [Ballot.from_json(x["ballot"]) for x in lines[:-1]]
+    head = sign_board_head(SigningKey(bytes(32)), load(d, "manifest.json")["poll_id"],
+                           ballots, 0)
+    edit_board_head(d, lambda h: h.update(head.to_json()))
+
+
+def resign_head_over_a_reordered_board(d):
+    # Right size, valid signature, but another board: only the root tells.
+    from nacl.signing import SigningKey
+
+    from zkvote.ballot import Ballot
+    from zkvote.record import sign_board_head
+
+    ballots = [Ballot.from_json(x["ballot"]) for x in board(d)]
+    ballots[0], ballots[1] = ballots[1], ballots[0]
+    head = sign_board_head(SigningKey(bytes(32)), load(d, "manifest.json")["poll_id"],
+                           ballots, 0)
+    edit_board_head(d, lambda h: h.update(head.to_json()))
+
+
 MUTATIONS = [
     # (mutation, expected first failing step)
     (non_canonical_manifest, 2),
@@ -338,6 +414,13 @@ MUTATIONS = [
     (drop_ballot_and_renumber, 5),
     (duplicate_ballot, 5),
     (swap_counted_flag, 5),
+    (drop_last_ballot_fixing_the_tally, 5),
+    (alter_signed_root, 5),
+    (alter_signed_head_signature, 5),
+    (alter_signed_tree_size, 5),
+    (replace_log_key, 5),
+    (resign_head_under_own_key_for_another_board, 5),
+    (resign_head_over_a_reordered_board, 5),
     (alter_challenge_opening, 6),
     (alter_aggregate, 7),
     (alter_aggregate_count, 7),
@@ -446,3 +529,42 @@ def test_later_steps_still_run_when_an_independent_step_fails(copy):
     assert failed == [7, 8, 11]
     assert [s.status for s in steps[8:10]] == ["skipped", "skipped"]
     assert all(s.ok for s in steps[:6])
+
+
+def test_the_honest_record_carries_a_board_head_that_it_matches(honest):
+    assert load(honest, "index.json")["board_head"] is not None
+    step = verify_record(honest, workers=1).steps[4]
+    assert step.ok and "exactly the signed board" in step.detail
+
+
+@pytest.mark.parametrize("mutation, words", [
+    (drop_last_ballot_fixing_the_tally, "signed board head has"),
+    (alter_signed_root, "bad signature"),
+    (resign_head_over_a_reordered_board, "root differs"),
+    (alter_signed_head_signature, "bad signature"),
+    (alter_signed_tree_size, "bad signature"),
+    (replace_log_key, "another log"),
+    (resign_head_under_own_key_for_another_board, "signed board head has"),
+])
+def test_board_head_failures_name_the_problem(copy, mutation, words):
+    mutation(copy)
+    rewrite_index(copy)
+    step = verify_record(copy, workers=1).steps[4]
+    assert step.status == "failed" and words in step.detail, step.detail
+
+
+def test_a_record_without_a_board_head_verifies_and_says_the_head_is_absent(copy):
+    index = load(copy, "index.json")
+    index["board_head"] = None
+    save(copy, "index.json", index)
+    report = verify_record(copy, workers=1)
+    assert report.ok, [s.to_json() for s in report.steps]
+    assert "board head absent" in report.steps[4].detail
+    assert not any("board head" in w for w in report.warnings)
+
+
+def test_a_malformed_board_head_is_malformed(copy):
+    edit_board_head(copy, lambda h: h.__setitem__("log_public_key", "00" * 31))
+    report = verify_record(copy, workers=1)
+    assert report.first_failure.number == 1 and "log_public_key" in report.first_failure.detail
+    assert report.malformed and report.exit_code == 2

@@ -5,6 +5,7 @@ accepts."""
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import pytest
@@ -139,6 +140,13 @@ def test_election_over_http_two_of_three_trustees_verifies(client: TestClient,
 
     report = verify_record(path, workers=1)
     assert report.ok, report.first_failure
+    # the record carries the board's final signed head and the log key the service announces
+    from zkvote.record_files import read_record_files
+
+    final = client.get("/polls/city-budget/boards/ballots/head").json()
+    board_head = json.loads(read_record_files(path)["index.json"])["board_head"]
+    assert board_head == {"log_public_key": bytes(key).hex(), "signed_head": final}
+    assert "exactly the signed board of 3 entries" in report.steps[4].detail
 
 
 def test_openapi_documents_every_route_and_request_body(client: TestClient) -> None:

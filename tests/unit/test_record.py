@@ -6,19 +6,31 @@ import tarfile
 import zipfile
 
 import pytest
-from election_helpers import base_record
+from election_helpers import base_record, base_simulation
+from nacl.signing import SigningKey
 
 from zkvote.errors import InvalidEncoding
-from zkvote.jsonmodel import load_json
-from zkvote.record import ElectionRecord, parse_board, parse_tally, read_record, write_record
+from zkvote.jsonmodel import canonical_json, load_json
+from zkvote.record import (
+    ElectionRecord,
+    board_entry,
+    board_root,
+    parse_board,
+    parse_tally,
+    read_record,
+    sign_board_head,
+    write_record,
+)
 from zkvote.record_files import (
     BALLOTS,
     INDEX,
     MANIFEST,
     RECORD_FILES,
     TALLY,
+    BoardHead,
     index_problems,
     make_index,
+    parse_index,
     read_record_files,
     rewrite_index,
     write_record_files,
@@ -50,12 +62,49 @@ def test_index_reports_changed_extra_and_unlisted_files():
     assert "tally.json is not listed in the index" in index_problems(unlisted)
 
 
-def test_index_with_a_board_head_is_not_version_1():
+def test_index_with_a_malformed_board_head_is_rejected():
     files = fake_files()
     index = json.loads(make_index(files))
     index["board_head"] = {"tree_size": 1}
     with pytest.raises(InvalidEncoding):
         index_problems({**files, INDEX: json.dumps(index).encode()})
+
+
+def _head() -> BoardHead:
+    return sign_board_head(SigningKey(bytes(range(32))), "poll", base_record().board, 5)
+
+
+def test_board_head_round_trips_through_the_index_and_survives_rewrite_index(tmp_path):
+    files, head = fake_files(), _head()
+    index = parse_index(make_index(files, head))
+    assert index.board_head == head and index.version == 1
+    write_record_files(files, tmp_path, board_head=head)
+    (tmp_path / TALLY).write_bytes(b"edited")
+    rewrite_index(tmp_path)
+    assert parse_index((tmp_path / INDEX).read_bytes()).board_head == head
+
+
+@pytest.mark.parametrize("change", [
+    lambda h: h.__setitem__("extra", 1),
+    lambda h: h.__setitem__("log_public_key", h["log_public_key"].upper()),
+    lambda h: h.__setitem__("log_public_key", h["log_public_key"][:-2]),
+    lambda h: h["signed_head"].__setitem__("tree_size", -1),
+    lambda h: h["signed_head"].__setitem__("signature", "00"),
+    lambda h: h["signed_head"].pop("root_hash"),
+])
+def test_board_head_is_parsed_strictly(change):
+    doc = _head().to_json()
+    change(doc)
+    with pytest.raises(InvalidEncoding):
+        BoardHead.from_json(doc)
+
+
+def test_board_head_signs_the_root_of_the_ballots_canonical_json():
+    head = _head()
+    board = base_record().board
+    assert head.signed_head.tree_size == len(board)
+    assert head.signed_head.root_hash == board_root([b.to_json() for b in board])
+    assert board_entry(board[0].to_json()) == canonical_json(board[0].to_json())
 
 
 @pytest.mark.parametrize("suffix", [".zip", ".tar.gz", ".tgz"])
@@ -169,6 +218,15 @@ def test_simulated_record_round_trips_through_directory_and_archives(tmp_path, a
     again = read_record(target or tmp_path / "record")
     assert again == record
     assert again.to_files() == record.to_files()
+
+
+def test_seeded_simulations_sign_the_same_board_head():
+    record, sim = base_record(), base_simulation()
+    assert record.board_head is not None
+    assert bytes(sim.log_key().verify_key) == record.board_head.log_public_key
+    again = sign_board_head(sim.log_key(), record.manifest.poll_id, record.board,
+                            sim.head_timestamp())
+    assert again == record.board_head
 
 
 def test_record_documents_carry_versions_and_cite_the_manifest(tmp_path):
