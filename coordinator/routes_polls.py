@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool as run
 
 from .models import PollCreate, parse_body
 from .openapi import json_body
+from .proving_keys import load_proving_key
 from .service import admin, service
 from .storage import BOARDS, PollRow
 
@@ -65,6 +66,19 @@ def get_verification_key(request: Request, poll_id: str) -> Response:
     """The ballot circuit's snarkjs verification_key.json."""
     row = service(request).polls.get(poll_id)
     return Response(row.vk_json, media_type="application/json")
+
+
+@router.get("/polls/{poll_id}/proving-key", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def get_proving_key(request: Request, poll_id: str) -> Response:
+    """The ballot circuit's snarkjs .zkey (public; voters check its verifying key against the
+    manifest). 404 when the poll publishes no proving-key hash or the key is not stored."""
+    svc = service(request)
+    row = svc.polls.get(poll_id)
+    data = load_proving_key(svc.settings.data_dir, row.proving_key_sha256, poll_id)
+    digest = row.proving_key_sha256
+    return Response(data, media_type="application/octet-stream",
+                    headers={"ETag": f'"{digest}"', "X-Zkvote-Sha256": digest})
 
 
 @router.get("/polls/{poll_id}/circuit")

@@ -124,6 +124,18 @@ def voter_home(root: Path, member: int) -> Path:
     return home
 
 
+def serve_proving_key(server: Server, data: bytes | None = None) -> str:
+    """Store ``data`` (default: the session's SMALL .zkey) in the coordinator's data dir, as
+    an operator would, and return its sha256 for ``proving_key_sha256``."""
+    from zkvote.coordinator.proving_keys import store_proving_key
+
+    from zkvote.snark.zkey_file import zkey_to_bytes
+
+    if data is None:
+        data = zkey_to_bytes(ballot_keys().zkey)
+    return store_proving_key(server.data_dir / "coordinator", data)
+
+
 def create_poll(server: Server, poll_id: str, trustee_public_keys: list[str], *,
                 revote: str = "last", t: int = 2) -> None:
     """Create a single-choice poll of the SMALL circuit for the test group, with the given
@@ -153,7 +165,7 @@ def create_poll(server: Server, poll_id: str, trustee_public_keys: list[str], *,
         draft = manifest.to_json()
         draft["trustees"] = {"n": n, "t": t}
         admin.create_poll(draft, json.loads(verifying_key_to_json(k.vk)),
-                          trustee_public_keys)
+                          trustee_public_keys, proving_key_sha256=serve_proving_key(server))
         admin.start_keygen(poll_id)
 
 

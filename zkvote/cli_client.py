@@ -257,7 +257,8 @@ def vote(
     group: Annotated[str | None, typer.Option("--group", help="group id (default: found "
                                               "from the poll's roots)")] = None,
     proving_key: Annotated[Path | None, typer.Option(
-        "--proving-key", help="the poll's .zkey (default: searched in the key cache)")] = None,
+        "--proving-key", help="the poll's .zkey (default: the key cache, else downloaded from "
+                               "the coordinator and checked)")] = None,
     challenge: Annotated[bool, typer.Option(
         "--challenge", help="challenge (open and spoil) the ballot instead of casting it; "
         "with --yes, then cast a fresh one")] = False,

@@ -372,6 +372,16 @@ class CoordinatorClient:
         """``GET /polls/{id}/circuit``: circuit id, sizes, key hashes, setup kind."""
         return self._get(f"/polls/{poll_id}/circuit")
 
+    def proving_key(self, poll_id: str) -> bytes:
+        """``GET /polls/{id}/proving-key``: the ballot circuit's .zkey bytes, unchecked (the
+        caller must check them against the manifest, see
+        zkvote.client_voter.load_ballot_keys). NotFoundError if the coordinator serves none;
+        BadResponse if the answer exceeds the response-size limit."""
+        data = self.request("GET", f"/polls/{poll_id}/proving-key", raw=True)
+        if len(data) > MAX_RESPONSE_BYTES:
+            raise BadResponse("proving key too large", code="bad_response")
+        return data
+
     def start_keygen(self, poll_id: str) -> dict:
         """``POST /polls/{id}/keygen`` (admin): draft -> keygen."""
         return self.request("POST", f"/polls/{poll_id}/keygen", signed=True)

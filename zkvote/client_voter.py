@@ -15,7 +15,8 @@
    :meth:`Voter.challenge` opens the ballot (Benaloh): its votes and randomness are published,
    anyone can check it encrypted what the voter chose, and it is never counted.
 
-Proving keys never come from the coordinator unchecked: a key is used only if the sha256 of
+Proving keys never come from the coordinator unchecked (one is downloaded from it only when
+neither ``--proving-key`` nor the key cache has it): a key is used only if the sha256 of
 its verification key equals the manifest's ``circuit.vk_sha256`` (and the file's sha256 equals
 the poll's published ``proving_key_sha256`` when there is one).
 """
@@ -33,7 +34,14 @@ from zkvote.board import Receipt, verify_receipt
 from zkvote.board_tree import leaf_hash
 from zkvote.client import BadResponse, ConflictError, CoordinatorClient, NotFoundError, parsed
 from zkvote.client_receipts import StoredReceipt, board_log_id, verify_key_from_hex
-from zkvote.errors import InvalidArgument, InvalidBallot, InvalidInput, InvalidProof
+from zkvote.errors import (
+    InvalidArgument,
+    InvalidBallot,
+    InvalidEncoding,
+    InvalidInput,
+    InvalidProof,
+    ProtocolError,
+)
 from zkvote.identity import Identity, weighted_commitment
 from zkvote.jsonmodel import canonical_json
 from zkvote.keycache import BallotKeys, cache_dir
@@ -127,49 +135,35 @@ def _vk_sha256_of(zkey: object) -> str:
 
 def load_ballot_keys(manifest: PollManifest, path: str | Path | None = None, *,
                      proving_key_sha256: str | None = None,
-                     search: Sequence[Path] | None = None) -> BallotKeys:
+                     search: Sequence[Path] | None = None,
+                     download: Callable[[], bytes] | None = None) -> BallotKeys:
     """The ballot circuit of the manifest's (K, depth) with a proving key whose verification
     key hashes to ``manifest.circuit.vk_sha256``.
 
     ``path``: a snarkjs .zkey file (its bytes must hash to ``proving_key_sha256`` when that is
     given). Otherwise the .zkey files named after the circuit id in ``search`` (default: the
     key cache, zkvote.keycache.cache_dir()) are tried; each file's verification-key hash is
-    remembered next to it (``NAME.vk_sha256``) so later searches do not parse it again.
-    Raises InvalidArgument (no matching key, a key for another circuit) or InvalidEncoding
-    (an unreadable .zkey)."""
+    remembered next to it (``NAME.vk_sha256``) so later searches do not parse it again. If
+    none fits and ``download`` is given (e.g. the coordinator's ``GET .../proving-key``), its
+    bytes are checked the same way and, once accepted, saved in the first search directory as
+    ``<circuit id>-<sha256>.zkey``.
+    Raises InvalidArgument (no matching key, a key for another circuit), InvalidEncoding
+    (an unreadable .zkey) or ProtocolError (downloaded bytes that are not the poll's key)."""
     from zkvote.circuits.ballot import compiled_ballot_circuit
-    from zkvote.snark.zkey_file import zkey_from_bytes
 
     manifest.check_parameters()
     spec = manifest.circuit
     zkey = None
     if path is not None:
-        data = Path(path).read_bytes()
-        if proving_key_sha256 is not None and hashlib.sha256(data).hexdigest() \
-                != proving_key_sha256:
-            raise InvalidArgument(f"{path}: not the proving key the poll published (sha256)")
-        zkey = zkey_from_bytes(data)
-        if _vk_sha256_of(zkey) != spec.vk_sha256:
-            raise InvalidArgument(f"{path}: its verification key is not the poll's")
+        zkey = _checked_key(Path(path).read_bytes(), str(path), spec.vk_sha256,
+                            proving_key_sha256, InvalidArgument)
     else:
-        for candidate in _cached_keys(spec.id, search):
-            sidecar = candidate.with_name(candidate.name + ".vk_sha256")
-            known = sidecar.read_text().strip() if sidecar.exists() else None
-            if known is not None and known != spec.vk_sha256:
-                continue
-            try:
-                parsed_key = zkey_from_bytes(candidate.read_bytes())
-            except (InvalidInput, OSError):
-                continue
-            digest = _vk_sha256_of(parsed_key)
-            if known is None:
-                try:
-                    sidecar.write_text(digest + "\n")
-                except OSError:
-                    pass
-            if digest == spec.vk_sha256:
-                zkey = parsed_key
-                break
+        zkey = _search_cache(spec.id, spec.vk_sha256, search)
+        if zkey is None and download is not None:
+            data = download()
+            zkey = _checked_key(data, "the coordinator's proving key", spec.vk_sha256,
+                                proving_key_sha256, ProtocolError)
+            _save_download(data, spec.id, zkey, search)
         if zkey is None:
             raise InvalidArgument(f"no proving key for circuit {spec.id} with verification key "
                                   f"{spec.vk_sha256[:16]}… in the key cache: get the poll's "
@@ -179,6 +173,61 @@ def load_ballot_keys(manifest: PollManifest, path: str | Path | None = None, *,
         raise InvalidArgument("the proving key does not fit the poll's ballot circuit")
     return BallotKeys(spec.id, spec.n_options, spec.max_depth, r1cs, generator, zkey,
                       setup=spec.setup)
+
+
+def _checked_key(data: bytes, label: str, vk_sha256: str, file_sha256: str | None,
+                 mismatch: type[Exception]) -> object:
+    from zkvote.snark.zkey_file import zkey_from_bytes
+
+    # parsed first, so that damaged bytes are reported as malformed rather than as another key
+    try:
+        zkey = zkey_from_bytes(data)
+    except InvalidEncoding as exc:
+        raise InvalidEncoding(f"{label}: malformed .zkey: {exc}") from None
+    if file_sha256 is not None and hashlib.sha256(data).hexdigest() != file_sha256:
+        raise mismatch(f"{label}: not the proving key the poll published (sha256)")
+    if _vk_sha256_of(zkey) != vk_sha256:
+        raise mismatch(f"{label}: its verification key is not the poll's (manifest "
+                       "circuit.vk_sha256); refusing to prove under it")
+    return zkey
+
+
+def _search_cache(circuit_id: str, vk_sha256: str, search: Sequence[Path] | None) -> object:
+    from zkvote.snark.zkey_file import zkey_from_bytes
+
+    for candidate in _cached_keys(circuit_id, search):
+        sidecar = candidate.with_name(candidate.name + ".vk_sha256")
+        known = sidecar.read_text().strip() if sidecar.exists() else None
+        if known is not None and known != vk_sha256:
+            continue
+        try:
+            parsed_key = zkey_from_bytes(candidate.read_bytes())
+        except (InvalidInput, OSError):
+            continue
+        digest = _vk_sha256_of(parsed_key)
+        if known is None:
+            try:
+                sidecar.write_text(digest + "\n")
+            except OSError:
+                pass
+        if digest == vk_sha256:
+            return parsed_key
+    return None
+
+
+def _save_download(data: bytes, circuit_id: str, zkey: object,
+                   search: Sequence[Path] | None) -> None:
+    # best effort: a read-only cache only costs a download next time
+    directory = Path(list(search)[0]) if search else cache_dir()
+    name = f"{circuit_id}-{hashlib.sha256(data).hexdigest()}.zkey"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / f".{name}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(directory / name)
+        (directory / (name + ".vk_sha256")).write_text(_vk_sha256_of(zkey) + "\n")
+    except OSError:
+        pass
 
 
 def _cached_keys(circuit_id: str, search: Sequence[Path] | None) -> list[Path]:
@@ -265,7 +314,8 @@ class Voter:
         if keys is None:
             circuit = self.client.circuit(poll_id)
             keys = load_ballot_keys(manifest, proving_key,
-                                    proving_key_sha256=circuit.get("proving_key_sha256"))
+                                    proving_key_sha256=circuit.get("proving_key_sha256"),
+                                    download=lambda: self.client.proving_key(poll_id))
         elif _vk_sha256_of(keys.zkey) != manifest.circuit.vk_sha256:
             raise InvalidArgument("the given keys are not the poll's")
         return PollView(poll_id, manifest, gid, group, keys, key_hex, self.credits)

@@ -370,3 +370,65 @@ def test_server_error_answers_map_to_typed_errors_and_exit_codes(
 def test_error_answer_that_is_not_json_still_maps_by_status() -> None:
     err = error_from_response(httpx.Response(404, content=b"<html>nope</html>"))
     assert isinstance(err, NotFoundError) and err.code == "http_error"
+
+
+# ------------------------------------------------------------ proving keys from the coordinator
+
+
+def _another_key() -> bytes:
+    """The session's .zkey with alpha negated: well formed, but another verifying key."""
+    from dataclasses import replace
+
+    from client_kit import ballot_keys
+
+    from zkvote.snark.zkey_file import Zkey, zkey_to_bytes
+
+    z = ballot_keys().zkey
+    pk = z.proving_key
+    other = replace(pk, vk=replace(pk.vk, alpha_g1=-pk.vk.alpha_g1))
+    return zkey_to_bytes(Zkey(other, z.coefficients, z.contributions, z.layout,
+                              z.extra_sections))
+
+
+def _vote_with_download(home: Path, cache: Path) -> object:
+    env = cli_env(home) | {"ZKVOTE_CACHE_DIR": str(cache)}
+    return CliRunner().invoke(app, ["vote", "--coordinator", coordinator().url, "--poll",
+                                    "receipt-poll", "--choice", "0", "--yes"], env=env)
+
+
+def test_coordinator_serving_another_proving_key_is_refused_with_exit_1(
+        receipt_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = _another_key()
+    monkeypatch.setattr(CoordinatorClient, "proving_key", lambda self, poll_id: bad)
+    result = _vote_with_download(voter_home(tmp_path, 3), tmp_path / "cache")
+    assert result.exit_code == 1, result.output
+    assert "not the proving key the poll published" in result.output
+    assert not list((tmp_path / "cache").rglob("*.zkey"))
+
+
+def test_truncated_proving_key_download_is_refused_as_malformed_with_exit_2(
+        receipt_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from client_kit import ballot_keys
+
+    from zkvote.snark.zkey_file import zkey_to_bytes
+
+    truncated = zkey_to_bytes(ballot_keys().zkey)[:-1000]
+    monkeypatch.setattr(CoordinatorClient, "proving_key", lambda self, poll_id: truncated)
+    result = _vote_with_download(voter_home(tmp_path, 3), tmp_path / "cache")
+    assert result.exit_code == 2, result.output
+    assert "malformed .zkey" in result.output
+    assert not list((tmp_path / "cache").rglob("*.zkey"))
+
+
+def test_downloaded_key_whose_verifying_key_is_not_the_manifests_is_refused(
+        receipt_file: Path, tmp_path: Path) -> None:
+    # no published file hash: the verifying-key check alone must refuse it
+    from zkvote.client_voter import load_ballot_keys
+    from zkvote.errors import ProtocolError
+
+    bad = _another_key()
+    with CoordinatorClient(coordinator().url) as client:
+        manifest = client.manifest("receipt-poll")
+    with pytest.raises(ProtocolError, match="verification key is not the poll's"):
+        load_ballot_keys(manifest, search=[tmp_path], download=lambda: bad)
+    assert not list(tmp_path.glob("*.zkey"))

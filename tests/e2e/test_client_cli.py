@@ -99,6 +99,19 @@ def test_vote_casts_and_keeps_a_receipt_that_checks_out(poll: str, tmp_path: Pat
         [cast["tracking_code"]]
 
 
+def test_vote_with_an_empty_key_cache_downloads_checks_and_caches_the_proving_key(
+        poll: str, tmp_path: Path) -> None:
+    import hashlib
+
+    cache = tmp_path / "empty-cache"
+    env = cli_env(voter_home(tmp_path, 2)) | {"ZKVOTE_CACHE_DIR": str(cache)}
+    voted = CliRunner().invoke(app, ["vote", "--coordinator", coordinator().url, "--poll", poll,
+                                     "--choice", "no", "--yes", "--json"], env=env)
+    assert voted.exit_code == 0, voted.output
+    (cached,) = (cache / "keys").glob("*.zkey")
+    assert cached.name.endswith(f"-{hashlib.sha256(cached.read_bytes()).hexdigest()}.zkey")
+
+
 def test_challenged_ballot_is_published_opened_and_a_fresh_one_cast(poll: str,
                                                                     tmp_path: Path) -> None:
     home = voter_home(tmp_path, 1)

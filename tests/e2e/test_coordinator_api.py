@@ -160,3 +160,32 @@ def test_openapi_documents_every_route_and_request_body(client: TestClient) -> N
         "$ref": "#/components/schemas/BallotIn"}
     assert {"/polls/{poll_id}/boards/{board}/consistency", "/groups/{group_id}/proof",
             "/polls/{poll_id}/tally/partials", "/polls/{poll_id}/record"} <= set(doc["paths"])
+
+
+def test_proving_key_is_served_publicly_with_its_sha256(db_url: str, tmp_path) -> None:  # noqa: F811
+    from coordinator_kit import draft, publish_group
+    from zkvote.coordinator.auth import key_id
+    from zkvote.coordinator.proving_keys import store_proving_key
+
+    from zkvote.snark.zkey_file import zkey_to_bytes
+
+    data = zkey_to_bytes(kit().keys.zkey)
+    digest = store_proving_key(tmp_path, data)
+    app = create_app(settings(db_url, data_dir=tmp_path))
+    with TestClient(app) as http:
+        root = publish_group(http)
+        SignedClient(http, ADMIN_KEY).post("/polls", {
+            "version": 1, "manifest": draft("pk-poll", [root]),
+            "verification_key": kit().vk_json, "proving_key_sha256": digest,
+            "trustee_keys": [key_id(TRUSTEE_KEYS[1])]})
+        served = http.get("/polls/pk-poll/proving-key")  # no signature: public
+        assert served.status_code == 200
+        assert served.content == data
+        assert served.headers["content-type"] == "application/octet-stream"
+        assert served.headers["x-zkvote-sha256"] == digest
+        assert served.headers["etag"] == f'"{digest}"'
+
+        create_poll(http, "no-pk-poll")
+        missing = http.get("/polls/no-pk-poll/proving-key")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    app.state.service.storage.close()
