@@ -5,9 +5,13 @@
 
 Set-up (not timed): a group of 10,000 members, a poll for the K = 2, depth 14 ballot circuit (an
 insecure single-party key from zkvote.keycache) whose key generation is seeded, so the same
-poll id gives the same manifest on every fresh coordinator, and N ballots with real proofs,
-built on every core and cached under ``$ZKVOTE_CACHE_DIR/bench-ballots`` (building is the slow
-part: about a second per proof).
+poll id gives the same manifest on every fresh coordinator, and N ballots, built on every core
+and cached under ``$ZKVOTE_CACHE_DIR/bench-ballots``. By default (``--proofs forged``) their
+proofs are made with the setup's trapdoor (benchmarks/_forge.py, the Groth16 simulator): the
+coordinator does exactly the same work for them as for proven ones (the same pairing
+equation on the same public inputs), and 10,000 real proofs would take hours to make here
+(``--proofs real``: about a second each). Everything else is real: members, nullifiers,
+ciphertexts, statements.
 
 Measured, each against a fresh ``zkvote coordinator serve`` subprocess (uvicorn, SQLite in WAL
 with synchronous=FULL by default, or ``--db``) over loopback with httpx:
@@ -45,14 +49,15 @@ import httpx
 from nacl.signing import SigningKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _forge import check_forgery, forged_ballot, recover_trapdoor  # noqa: E402
 from _harness import _commit, _cpu  # noqa: E402
 from zkvote.circuits.ballot import preset  # noqa: E402
-from zkvote.coordinator.admin_client import DKGSession, SignedClient  # noqa: E402
 from zkvote.coordinator.auth import key_id  # noqa: E402
 from zkvote.coordinator.settings import load_or_create_keys  # noqa: E402
 from zkvote.coordinator.storage import Storage  # noqa: E402
 
 from zkvote.ballot import build_ballot  # noqa: E402
+from zkvote.client_admin import DKGSession, SignedClient  # noqa: E402
 from zkvote.identity import Identity  # noqa: E402
 from zkvote.jsonmodel import canonical_json  # noqa: E402
 from zkvote.keycache import cache_dir, insecure_ballot_keys  # noqa: E402
@@ -193,25 +198,32 @@ def setup_poll(server: Server, n_members: int, vk_json: dict) -> PollManifest:
 _WORKER: dict = {}
 
 
-def _init(n_members: int) -> None:
+def _init(n_members: int, forged: bool) -> None:
     keys = insecure_ballot_keys(K, DEPTH, seed=SEED)
     ids = identities(n_members)
-    _WORKER.update(keys=keys, ids=ids, group=LeanIMT([i.commitment for i in ids]))
+    _WORKER.update(keys=keys, ids=ids, group=LeanIMT([i.commitment for i in ids]),
+                   trapdoor=recover_trapdoor(keys, SEED) if forged else None)
 
 
 def _build(args: tuple[str, int]) -> bytes:
     manifest_json, member = args
     w = _WORKER
     manifest = PollManifest.from_json(manifest_json)
-    ballot, _ = build_ballot(w["ids"][member], w["group"], manifest, w["keys"].zkey,
-                             w["keys"].circuit, [member % 2, 1 - member % 2],
-                             rng=random.Random(f"{SEED}/{member}"))
+    votes, rng = [member % 2, 1 - member % 2], random.Random(f"{SEED}/{member}")
+    if w["trapdoor"] is not None:
+        ballot, _ = forged_ballot(w["trapdoor"], w["ids"][member], w["group"], manifest,
+                                  w["keys"], votes, 1, rng)
+    else:
+        ballot, _ = build_ballot(w["ids"][member], w["group"], manifest, w["keys"].zkey,
+                                 w["keys"].circuit, votes, rng=rng)
     return canonical_json(ballot.to_json())
 
 
-def load_ballots(manifest: PollManifest, n: int, n_members: int) -> list[bytes]:
-    """N ballot bodies for ``manifest``, from the cache or built on every core."""
-    path = cache_dir().parent / "bench-ballots" / f"{manifest.manifest_hash()[:24]}.jsonl"
+def load_ballots(manifest: PollManifest, n: int, n_members: int, forged: bool) -> list[bytes]:
+    """N ballot bodies for ``manifest``, from the cache or built on every core (with proofs
+    made by the prover, or with the setup trapdoor when ``forged``)."""
+    name = f"{manifest.manifest_hash()[:24]}{'-forged' if forged else ''}.jsonl"
+    path = cache_dir().parent / "bench-ballots" / name
     have = path.read_bytes().splitlines() if path.exists() else []
     if len(have) < n:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,7 +232,7 @@ def load_ballots(manifest: PollManifest, n: int, n_members: int) -> list[bytes]:
         t0 = time.time()
         text = manifest.canonical_json().decode()
         with ProcessPoolExecutor(os.cpu_count(), initializer=_init,
-                                 initargs=(n_members,)) as pool, path.open("ab") as out:
+                                 initargs=(n_members, forged)) as pool, path.open("ab") as out:
             for done, body in enumerate(pool.map(_build, [(text, m) for m in todo],
                                                  chunksize=8), start=1):
                 out.write(body + b"\n")
@@ -402,6 +414,9 @@ def main() -> None:
                                  "benchmark DELETES everything in it")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator (see RawClient)")
+    ap.add_argument("--proofs", choices=("forged", "real"), default="forged",
+                    help="ballot proofs made with the setup trapdoor (default; the "
+                         "coordinator does the same work) or by the prover (~1 s each)")
     ap.add_argument("--json", help="write results here")
     args = ap.parse_args()
     n = args.ballots or (500 if args.quick else 10_000)
@@ -411,12 +426,14 @@ def main() -> None:
     keys = insecure_ballot_keys(K, DEPTH, seed=SEED)
     vk_json = json.loads(verifying_key_to_json(keys.vk))
     engine = "postgresql" if args.db else "sqlite"
+    if args.proofs == "forged":
+        check_forgery(recover_trapdoor(keys, SEED), random.Random(SEED))
 
     results = []
     server = Server(args.db)
     try:
         manifest = setup_poll(server, n_members, vk_json)
-        bodies = load_ballots(manifest, n, n_members)
+        bodies = load_ballots(manifest, n, n_members, args.proofs == "forged")
         print(f"throughput: {n} ballots, {args.concurrency} in flight...", file=sys.stderr)
         run = measured(server, throughput, server.url, bodies, args.concurrency, args.client)
     finally:
@@ -437,7 +454,8 @@ def main() -> None:
 
     doc = {"benchmark": "coordinator", "version": 1, "commit": _commit(),
            "python": platform.python_version(), "cpu": _cpu(),
-           "circuit": f"zkvote-ballot-v1-k{K}-d{DEPTH}", "results": results}
+           "circuit": f"zkvote-ballot-v1-k{K}-d{DEPTH}", "proofs": args.proofs,
+           "results": results}
     print(f"{'op':<28} {'ballots':>7} {'accepted/s':>10} {'p50':>8} {'p99':>8} "
           f"{'cpu ms/ballot (server+workers+client)':>38} {'cores':>5}")
     for r in results:
