@@ -7,9 +7,11 @@ Pipeline for one submission (a cast ballot, or a challenged ballot with its open
 2. the batcher waits ``batch_window_ms`` for concurrent submissions to join (up to
    ``batch_max``), checks the voting period, and hands the batch to worker processes
    (zkvote.coordinator.checking; a thread when ``verify_workers`` is 0), which
-3. parse each ballot strictly (every point on its curve and in its subgroup) and check its
-   statement against the open poll (poll id, number of options, root among the poll's roots)
-   - a challenged ballot instead must open correctly (``verify_challenge``);
+3. parse each ballot strictly (every point on its curve; the ciphertexts' subgroup membership
+   follows from the proof, and a ballot whose proof fails is re-parsed with the subgroup checks
+   to name its bad point) and check its statement against the open poll (poll id, number of
+   options, root among the poll's roots) - a challenged ballot instead must open correctly
+   (``verify_challenge``);
 4. verify all the proofs of one poll with one batch verification (random linear
    combination); if the batch fails, ``find_invalid`` names the bad proofs and only those are
    refused. Meanwhile the previous batch is being committed (two batches in flight at most,
