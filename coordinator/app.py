@@ -28,6 +28,7 @@ from .auth import key_id
 from .errors import error_body, http_error
 from .limits import BodySizeLimit, RateLimit
 from .openapi import build_openapi
+from .proving_keys import body_limit_for
 from .service import Service, service
 from .settings import Settings
 
@@ -91,7 +92,8 @@ def create_app(settings: Settings, service_: Service | None = None) -> FastAPI:
 
     app.openapi = lambda: build_openapi(app)
     app.add_middleware(routes_ballots.BallotFastPath, svc=svc)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       limit_for=body_limit_for([key_id(k) for k in settings.admin_keys]))
     app.add_middleware(RateLimit, rate=settings.rate_per_second, burst=settings.rate_burst)
     return app
 

@@ -39,24 +39,30 @@ class BodySizeLimit:
     """413 for any request whose body exceeds ``max_bytes``.
 
     The body is read (at most ``max_bytes`` of it) before the application runs and then
-    replayed to it, so an oversized request is refused without reaching any handler."""
+    replayed to it, so an oversized request is refused without reaching any handler.
+    ``limit_for(scope)``, if given, may return another limit for a request (None: the
+    default), e.g. the proving-key upload's."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 limit_for: Callable[[Scope], int | None] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.limit_for = limit_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        special = self.limit_for(scope) if self.limit_for is not None else None
+        max_bytes = self.max_bytes if special is None else special
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = -1
-                if declared < 0 or declared > self.max_bytes:
-                    await _reject_size(send, self.max_bytes)
+                if declared < 0 or declared > max_bytes:
+                    await _reject_size(send, max_bytes)
                     return
         chunks: list[bytes] = []
         seen = 0
@@ -66,8 +72,8 @@ class BodySizeLimit:
                 return
             chunk = message.get("body", b"")
             seen += len(chunk)
-            if seen > self.max_bytes:
-                await _reject_size(send, self.max_bytes)
+            if seen > max_bytes:
+                await _reject_size(send, max_bytes)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool as run
 
 from .models import PollCreate, parse_body
 from .openapi import json_body
-from .proving_keys import load_proving_key
+from .proving_keys import load_proving_key, publish_uploaded_key
 from .service import admin, service
 from .storage import BOARDS, PollRow
 
@@ -79,6 +79,23 @@ def get_proving_key(request: Request, poll_id: str) -> Response:
     digest = row.proving_key_sha256
     return Response(data, media_type="application/octet-stream",
                     headers={"ETag": f'"{digest}"', "X-Zkvote-Sha256": digest})
+
+
+@router.put("/polls/{poll_id}/proving-key",
+            openapi_extra={"requestBody": {"required": True, "content": {
+                "application/octet-stream": {"schema": {"type": "string",
+                                                        "format": "binary"}}}}})
+async def put_proving_key(request: Request, poll_id: str, _: Admin) -> dict:
+    """Upload the ballot circuit's .zkey for this poll (admin; body = the file's bytes, up to
+    its own size limit). Stored only if it parses, its verifying key is the poll's and its
+    sha256 is the poll's ``proving_key_sha256``; 422 ``wrong_proving_key`` otherwise."""
+    svc = service(request)
+    data = await request.body()
+    row = await run(svc.polls.get, poll_id)
+    digest = await run(publish_uploaded_key, svc.settings.data_dir, row.draft_json,
+                       row.proving_key_sha256, data)
+    return {"version": 1, "poll_id": poll_id, "proving_key_sha256": digest,
+            "bytes": len(data)}
 
 
 @router.get("/polls/{poll_id}/circuit")

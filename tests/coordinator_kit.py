@@ -16,12 +16,12 @@ from functools import lru_cache
 import pytest
 from nacl.signing import SigningKey
 from zkvote.circuits.ballot import preset
-from zkvote.coordinator.admin_client import CoordinatorError, DKGSession, SignedClient
 from zkvote.coordinator.auth import key_id
 from zkvote.coordinator.settings import Settings
 from zkvote.coordinator.storage import Storage
 
 from zkvote.ballot import Ballot, build_ballot
+from zkvote.client_admin import CoordinatorError, DKGSession, SignedClient
 from zkvote.identity import Identity
 from zkvote.keycache import BallotKeys, insecure_ballot_keys
 from zkvote.merkle import LeanIMT

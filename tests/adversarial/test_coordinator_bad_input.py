@@ -23,11 +23,11 @@ from coordinator_kit import (
     open_poll,
     settings,
 )
-from zkvote.coordinator.admin_client import SignedClient
 from zkvote.coordinator.app import create_app
 from zkvote.coordinator.auth import signed_headers
 
 from zkvote.babyjub import Point
+from zkvote.client_admin import SignedClient
 from zkvote.elgamal import Ciphertext
 from zkvote.field import FR_MODULUS
 from zkvote.jsonmodel import canonical_json

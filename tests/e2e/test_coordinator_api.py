@@ -21,7 +21,6 @@ from coordinator_kit import (
     settings,
 )
 from nacl.signing import VerifyKey
-from zkvote.coordinator.admin_client import SignedClient, trustees_decrypt
 from zkvote.coordinator.app import create_app
 
 from zkvote.ballot import ChallengedBallot, build_ballot, tracking_code
@@ -33,6 +32,7 @@ from zkvote.board import (
     verify_receipt,
 )
 from zkvote.board_tree import leaf_hash
+from zkvote.client_admin import SignedClient, trustees_decrypt
 from zkvote.jsonmodel import canonical_json
 from zkvote.merkle import MerkleProof, verify_proof
 

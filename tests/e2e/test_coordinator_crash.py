@@ -19,11 +19,11 @@ from pathlib import Path
 import httpx
 import pytest
 from coordinator_kit import ADMIN_KEY, SHARED_POLL, TRUSTEE_KEYS, ballots, open_poll
-from zkvote.coordinator.admin_client import SignedClient, trustees_decrypt
 from zkvote.coordinator.settings import ADMIN_KEY_FILE, DB_FILE
 
 from zkvote.board import Receipt, verify_consistency, verify_receipt
 from zkvote.board_tree import leaf_hash
+from zkvote.client_admin import SignedClient, trustees_decrypt
 from zkvote.jsonmodel import canonical_json
 
 POLL = SHARED_POLL  # its ballots are shared with other tests (see coordinator_kit)
