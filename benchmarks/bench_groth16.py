@@ -2,7 +2,7 @@
 Semaphore membership circuit (zkvote.circuits.semaphore) at depth 10 and 20, and proving from
 a snarkjs .zkey + .wtns against ``snarkjs groth16 prove`` on the same files.
 
-    python benchmarks/bench_groth16.py [--quick] [--no-chain] [--json PATH]
+    python benchmarks/bench_groth16.py [--quick] [--no-chain] [--only chain] [--json PATH]
 
 Needs zkvote.circuits, i.e. this checkout installed (pip install -e .), for the membership
 circuit. Its keys come from the insecure single-party setup, made once per depth outside the
@@ -19,9 +19,11 @@ membership and ballot circuits.
 
 The snarkjs comparison needs Node and the pinned snarkjs/circom2/circomlib installed in
 ZKVOTE_SNARKJS_DIR (default /tmp/zkv-snark; see tests/interop/snarkjs/generate.sh) and is
-skipped otherwise. It uses the committed poseidon2 fixture and (not with --quick) a chain of
-250 Poseidon(2) hashes (~60k constraints, domain 2^16) generated on first use into
-ZKVOTE_BENCH_CACHE (default ~/.cache/zkvote-bench; several minutes, then reused). snarkjs
+skipped otherwise. It uses the committed poseidon2 fixture and (not with --quick or
+--no-chain) a chain of 250 Poseidon(2) hashes (~60k constraints, domain 2^16) built with
+zkvote.circuits, keyed by the insecure setup and exported like the membership circuit into
+ZKVOTE_BENCH_CACHE/poseidon_chain_250_zkvote/ (about a minute on first use, then reused while
+the circuit is unchanged); ``--only chain`` runs just that case. snarkjs
 times are whole commands as users run them (Node start-up and file reading included); the
 start-up alone is measured with ``node -e 0``. Our "read + prove" case includes reading the
 .zkey and .wtns; "prove" starts from the loaded zkey.
@@ -35,6 +37,7 @@ input).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import shutil
@@ -51,6 +54,7 @@ from zkvote.field import FR_MODULUS  # noqa: E402
 from zkvote.snark.keys import prepare_verifying_key  # noqa: E402
 from zkvote.snark.prover import prove  # noqa: E402
 from zkvote.snark.r1cs import R1CS  # noqa: E402
+from zkvote.snark.r1cs_file import r1cs_to_bytes  # noqa: E402
 from zkvote.snark.setup import insecure_single_party_setup  # noqa: E402
 from zkvote.snark.snarkjs_json import (  # noqa: E402
     proof_from_json,
@@ -86,31 +90,7 @@ SNARKJS_DIR = Path(os.environ.get("ZKVOTE_SNARKJS_DIR", "/tmp/zkv-snark"))
 CACHE_DIR = Path(os.environ.get("ZKVOTE_BENCH_CACHE",
                                 Path.home() / ".cache" / "zkvote-bench"))
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "interop" / "snarkjs" / "fixtures"
-CHAIN_LENGTH = 250  # Poseidon(2) is 240 constraints in circom: 60,000 in all, domain 2^16
-PTAU_POWER = 16
-
-CHAIN_CIRCOM = """pragma circom 2.0.0;
-include "circomlib/circuits/poseidon.circom";
-
-// x_{i+1} = Poseidon(x_i, key): a benchmark circuit of ~240 constraints per link.
-template PoseidonChain(n) {
-    signal input x;
-    signal input key;
-    signal output out;
-    signal links[n + 1];
-    component h[n];
-    links[0] <== x;
-    for (var i = 0; i < n; i++) {
-        h[i] = Poseidon(2);
-        h[i].inputs[0] <== links[i];
-        h[i].inputs[1] <== key;
-        links[i + 1] <== h[i].out;
-    }
-    out <== links[n];
-}
-
-component main {public [key]} = PoseidonChain(%d);
-"""
+CHAIN_LENGTH = 250  # Poseidon(2) is 240 constraints: 60,000 in all, domain 2^16
 
 
 def snarkjs_command() -> list[str] | None:
@@ -124,49 +104,45 @@ def _run(cmd: list[str], cwd: Path) -> None:
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
-def _run_into(target: Path, cmd: list[str], cwd: Path, options: list[str] = ()) -> None:
-    """Run ``cmd TARGET.tmp *options`` unless ``target`` exists, then rename the result."""
-    if target.is_file():
-        return
-    tmp = target.with_name(target.name + ".tmp")
-    _run([*cmd, str(tmp), *options], cwd)
-    tmp.rename(target)
+def poseidon_chain(n: int) -> tuple[R1CS, list[int]]:
+    """x_{i+1} = Poseidon(x_i, key) for i < n, built with zkvote.circuits: output
+    out = x_n (wire 1), public input key, private input x; witness for x = 1, key = 2."""
+    from zkvote.circuits.builder import Circuit
+    from zkvote.circuits.gadgets.poseidon import poseidon
+
+    c = Circuit("chain")
+    link = c.private_input("x")
+    key = c.public_input("key")
+    for _ in range(n):
+        link = poseidon(c, [link, key])
+    c.output("out", link)
+    r1cs, generator = c.compile()
+    return r1cs, generator.generate({"x": 1, "key": 2})
 
 
-def chain_fixture(snarkjs: list[str]) -> Path:
-    """The directory holding circuit_final.zkey and witness.wtns of the Poseidon chain,
-    generated on first use (several minutes: a 2^16 powers of tau with one contribution,
-    circom2, a phase 2 with one contribution) into CACHE_DIR and reused afterwards."""
-    out = CACHE_DIR / f"poseidon_chain_{CHAIN_LENGTH}"
-    if (out / "circuit_final.zkey").is_file() and (out / "witness.wtns").is_file():
+def chain_fixture() -> Path:
+    """The directory holding circuit_final.zkey and witness.wtns of the Poseidon chain: the
+    key from the insecure single-party setup, exported like the membership cases'. Made on
+    first use into CACHE_DIR (about a minute) and reused while the circuit's .r1cs is the
+    same (its sha256 is kept next to the files)."""
+    out = CACHE_DIR / f"poseidon_chain_{CHAIN_LENGTH}_zkvote"
+    r1cs, witness = poseidon_chain(CHAIN_LENGTH)
+    digest = hashlib.sha256(r1cs_to_bytes(r1cs)).hexdigest()
+    stamp = out / "r1cs.sha256"
+    if ((out / "circuit_final.zkey").is_file() and (out / "witness.wtns").is_file()
+            and stamp.is_file() and stamp.read_text().strip() == digest):
         return out
+    print(f"setting up the Poseidon chain ({r1cs.n_constraints} constraints) in {out}...",
+          file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
-    ptau = CACHE_DIR / f"pot{PTAU_POWER}_final.ptau"
-    if not ptau.is_file():
-        print(f"generating a 2^{PTAU_POWER} powers of tau into {CACHE_DIR} (minutes)...",
-              file=sys.stderr)
-        p0, p1 = CACHE_DIR / "pot_0000.ptau", CACHE_DIR / "pot_0001.ptau"
-        # Each step writes NAME.tmp and renames it when done, so an interrupted run resumes
-        # at the step it was in instead of reading a half-written file.
-        _run_into(p0, [*snarkjs, "powersoftau", "new", "bn128", str(PTAU_POWER)], CACHE_DIR)
-        _run_into(p1, [*snarkjs, "powersoftau", "contribute", str(p0)], CACHE_DIR,
-                  ["--name=bench", "-e=zkvote benchmark phase 1"])
-        _run_into(ptau, [*snarkjs, "powersoftau", "prepare", "phase2", str(p1)], CACHE_DIR)
-        p0.unlink()
-        p1.unlink()
-    print(f"compiling and setting up the Poseidon chain in {out}...", file=sys.stderr)
-    (out / "chain.circom").write_text(CHAIN_CIRCOM % CHAIN_LENGTH)
-    (out / "input.json").write_text('{"x": "1", "key": "2"}\n')
-    circom = SNARKJS_DIR / "node_modules" / ".bin" / "circom2"
-    _run([str(circom), "chain.circom", "--r1cs", "--wasm", "-l",
-          str(SNARKJS_DIR / "node_modules"), "-o", "."], out)
-    _run([*snarkjs, "wtns", "calculate", "chain_js/chain.wasm", "input.json", "witness.wtns"],
-         out)
-    _run([*snarkjs, "groth16", "setup", "chain.r1cs", str(ptau), "circuit_0000.zkey"], out)
-    _run([*snarkjs, "zkey", "contribute", "circuit_0000.zkey", "circuit_final.zkey.tmp",
-          "--name=bench", "-e=zkvote benchmark phase 2"], out)
-    (out / "circuit_0000.zkey").unlink()
+    pk = insecure_single_party_setup(r1cs, rng=random.Random(CHAIN_LENGTH))
+    # Write under temporary names, rename when complete: an interrupted run never leaves a
+    # half-written key that a later run would take for a finished one.
+    write_zkey(zkey_from_proving_key(pk, r1cs), out / "circuit_final.zkey.tmp")
+    write_wtns(witness, out / "witness.wtns.tmp")
     (out / "circuit_final.zkey.tmp").rename(out / "circuit_final.zkey")
+    (out / "witness.wtns.tmp").rename(out / "witness.wtns")
+    stamp.write_text(digest + "\n")
     return out
 
 
@@ -319,6 +295,14 @@ def ballot_cases(n_options: int = 8, depth: int = 20) -> list[Case]:
     ]
 
 
+def chain_cases(snarkjs: list[str] | None) -> list[Case]:
+    """The ~60k-constraint Poseidon chain: our read + prove and prove on its .zkey + .wtns,
+    ``snarkjs groth16 prove`` on the same files and ``snarkjs groth16 verify`` on our proof."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    name = f"Poseidon chain x{CHAIN_LENGTH}"
+    return zkey_cases(name, chain_fixture(), snarkjs)
+
+
 def snarkjs_cases(quick: bool, chain: bool = True) -> list[Case]:
     """The zkey cases: the poseidon2 fixture; without ``quick`` also the membership circuit
     (depth 10 and 20, with batch verification at depth 20) and, if ``chain``, the Poseidon
@@ -329,16 +313,20 @@ def snarkjs_cases(quick: bool, chain: bool = True) -> list[Case]:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     out = zkey_cases("poseidon2 fixture", FIXTURES / "poseidon2", snarkjs)
     if snarkjs is not None:
-        out.insert(0, Case("node -e 0 (Node start-up)", 1, "snarkjs",
-                           lambda: _run([snarkjs[0], "-e", "0"], CACHE_DIR), runs=5))
+        out.insert(0, node_startup_case(snarkjs))
     if not quick:
         out += membership_cases(10, snarkjs)
         out += membership_cases(20, snarkjs, MEMBERSHIP_BATCHES)
         out += ballot_cases()
-        if snarkjs is not None and chain:
-            out += zkey_cases(f"Poseidon chain x{CHAIN_LENGTH}", chain_fixture(snarkjs),
-                              snarkjs)
+        if chain:
+            out += chain_cases(snarkjs)
     return out
+
+
+def node_startup_case(snarkjs: list[str]) -> Case:
+    """``node -e 0``: the part of every snarkjs time that is Node starting up."""
+    return Case("node -e 0 (Node start-up)", 1, "snarkjs",
+                lambda: _run([snarkjs[0], "-e", "0"], CACHE_DIR), runs=5)
 
 
 def report_ratios(results: list[dict]) -> None:
@@ -405,11 +393,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer and smaller cases")
     parser.add_argument("--no-chain", action="store_true",
-                        help="skip the ~60k-constraint Poseidon chain (its first generation "
-                             "takes tens of minutes)")
+                        help="skip the ~60k-constraint Poseidon chain (its first setup "
+                             "takes about a minute)")
+    parser.add_argument("--only", choices=("chain",),
+                        help="run only these cases (chain: the Poseidon chain vs snarkjs)")
     parser.add_argument("--json", metavar="PATH", help="write results as JSON")
     args = parser.parse_args()
-    doc = run_cases("groth16", cases(args.quick, not args.no_chain), args.json)
+    if args.only == "chain":
+        snarkjs = snarkjs_command()
+        chosen = ([node_startup_case(snarkjs)] if snarkjs else []) + chain_cases(snarkjs)
+    else:
+        chosen = cases(args.quick, not args.no_chain)
+    doc = run_cases("groth16", chosen, args.json)
     report_ratios(doc["results"])
 
 

@@ -13,7 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 import zkvote
-from zkvote import cli_client, cli_coordinator, cli_election, cli_operator, cli_snark
+from zkvote import (
+    cli_ceremony,
+    cli_client,
+    cli_coordinator,
+    cli_election,
+    cli_operator,
+    cli_snark,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Zero-knowledge private voting for self-governing communities.")
@@ -69,6 +76,7 @@ cli_snark.register(app)
 cli_election.register(app)
 cli_coordinator.register(app)
 cli_client.register(app)
+cli_ceremony.register(app)
 cli_operator.register(app)
 
 

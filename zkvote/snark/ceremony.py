@@ -18,15 +18,23 @@ The verifiers check every proof, the G1/G2 consistency of each contribution with
 and that the final values are consecutive powers of the last contribution's secrets, using
 random linear combinations: O(1) pairings and a few MSMs, not one pairing per power.
 
-Secrets come from :mod:`secrets` and live only in the local variables of the contribute
-functions (Python cannot wipe memory; run contributions in a short-lived process).
+Secrets come from :mod:`secrets` (optionally hashed together with entropy the contributor
+types in) and live only in the local variables of the contribute functions (Python cannot
+wipe memory; run contributions in a short-lived process). Each contribution also carries a
+free-text ``name`` (at most 255 bytes of UTF-8, no control characters), bound into its proofs
+and into every later contribution's, so that names cannot be altered after the fact.
+
+Phase 2 reads from phase 1 only the powers its circuit's domain needs
+(:class:`CircuitPowers`), so a phase-2 transcript can carry them and be checked on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
@@ -96,6 +104,54 @@ def _fresh_secret() -> int:
     return secrets.randbelow(R - 1) + 1
 
 
+MAX_NAME_BYTES = 255
+MAX_ENTROPY_BYTES = 1 << 16
+
+
+def check_name(name: object) -> str:
+    """Return ``name`` if it is a valid contribution name: a str of at most 255 UTF-8 bytes
+    without control characters (names are printed to terminals). InvalidEncoding otherwise."""
+    if not isinstance(name, str):
+        raise InvalidEncoding(f"a contribution name must be a str, not {type(name).__name__}")
+    try:
+        raw = name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidEncoding("a contribution name must be valid UTF-8") from exc
+    if len(raw) > MAX_NAME_BYTES:
+        raise InvalidEncoding(f"a contribution name takes at most {MAX_NAME_BYTES} bytes")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+        raise InvalidEncoding("a contribution name must not contain control characters")
+    return name
+
+
+def _name_bytes(name: str) -> bytes:
+    raw = name.encode("utf-8")
+    return len(raw).to_bytes(2, "little") + raw
+
+
+def _secret_source(entropy: bytes) -> Callable[[], int]:
+    # The OS CSPRNG alone when no entropy is given; otherwise a hash of fresh OS randomness
+    # and the contributor's text, so the text can add to but never weaken the secrets.
+    if not isinstance(entropy, bytes | bytearray):
+        raise InvalidEncoding(f"entropy must be bytes, not {type(entropy).__name__}")
+    if len(entropy) > MAX_ENTROPY_BYTES:
+        raise InvalidEncoding(f"entropy takes at most {MAX_ENTROPY_BYTES} bytes")
+    if not entropy:
+        return _fresh_secret
+    seed = hashlib.sha512(b"zkvote ceremony entropy\x00" + secrets.token_bytes(64)
+                          + bytes(entropy)).digest()
+    counter = itertools.count()
+
+    def draw() -> int:
+        while True:  # a zero draw has probability ~2^-254; retry rather than bias
+            block = hashlib.sha512(seed + next(counter).to_bytes(8, "little")).digest()
+            value = int.from_bytes(block, "big") % R
+            if value:
+                return value
+
+    return draw
+
+
 def _randoms(count: int) -> list[int]:
     return [secrets.randbits(_BATCH_BITS) | 1 for _ in range(count)]
 
@@ -128,8 +184,8 @@ def _check_type(value: object, kind: type, name: str) -> None:
 class Phase1Contribution:
     """What one phase-1 contributor publishes: the powers' values its secrets (t, a, b)
     produced (``tau_g1`` = tau G1, ``tau_g2`` = tau G2, ``alpha_g1``, ``beta_g1``, ``beta_g2``
-    after the contribution) and proofs of knowledge of t, a and b (ratios to the previous
-    tau G1, alpha G1 and beta G1)."""
+    after the contribution), proofs of knowledge of t, a and b (ratios to the previous
+    tau G1, alpha G1 and beta G1) and the contributor's ``name`` (see :func:`check_name`)."""
 
     tau_g1: G1
     tau_g2: G2
@@ -139,8 +195,10 @@ class Phase1Contribution:
     tau_proof: KnowledgeProof
     alpha_proof: KnowledgeProof
     beta_proof: KnowledgeProof
+    name: str = ""
 
     def __post_init__(self) -> None:
+        check_name(self.name)
         for name in ("tau_g1", "alpha_g1", "beta_g1"):
             _check_type(getattr(self, name), G1, name)
         for name in ("tau_g2", "beta_g2"):
@@ -175,6 +233,7 @@ def _phase1_context(power: int, previous: Sequence[Phase1Contribution]) -> bytes
             h.update(point.to_bytes())
         for proof in (c.tau_proof, c.alpha_proof, c.beta_proof):
             h.update(proof.response.to_bytes(32, "little"))
+        h.update(_name_bytes(c.name))
     return h.digest()
 
 
@@ -200,16 +259,21 @@ def phase1_new(power: int) -> Phase1Transcript:
     return Phase1Transcript(powers=powers)
 
 
-def phase1_contribute(transcript: Phase1Transcript) -> Phase1Transcript:
-    """Add a contribution with fresh secrets t, a, b (from :mod:`secrets`, forgotten on
-    return): tau^i -> (t tau)^i, alpha -> a alpha, beta -> b beta. Costs about 5N group
-    multiplications (~2 s for N = 1024). The input is not checked here (run
-    :func:`phase1_verify` on what you received first). InvalidEncoding for a non-transcript.
+def phase1_contribute(transcript: Phase1Transcript, *, name: str = "",
+                      entropy: bytes = b"") -> Phase1Transcript:
+    """Add a contribution named ``name`` with fresh secrets t, a, b (from :mod:`secrets`,
+    hashed with ``entropy`` if given; forgotten on return): tau^i -> (t tau)^i,
+    alpha -> a alpha, beta -> b beta. Costs about 5N group multiplications (~2 s for
+    N = 1024). The input is not checked here (run :func:`phase1_verify` on what you received
+    first). InvalidEncoding for a non-transcript, a bad name (:func:`check_name`) or entropy
+    that is not bytes or longer than 64 KiB.
     """
     _check_type(transcript, Phase1Transcript, "transcript")
+    check_name(name)
+    draw = _secret_source(entropy)
     old = transcript.powers
     n = _phase1_size(old)
-    t, a, b = _fresh_secret(), _fresh_secret(), _fresh_secret()
+    t, a, b = draw(), draw(), draw()
     t_powers = [1] * (2 * n - 1)
     for i in range(1, 2 * n - 1):
         t_powers[i] = t_powers[i - 1] * t % R
@@ -222,7 +286,7 @@ def phase1_contribute(transcript: Phase1Transcript) -> Phase1Transcript:
                                                           strict=False)),
         beta_g2=old.beta_g2 * b,
     )
-    context = _phase1_context(old.power, transcript.contributions)
+    context = _phase1_context(old.power, transcript.contributions) + _name_bytes(name)
     tau_base = old.tau_g1[1]
     contribution = Phase1Contribution(
         tau_g1=new.tau_g1[1], tau_g2=new.tau_g2[1],
@@ -230,6 +294,7 @@ def phase1_contribute(transcript: Phase1Transcript) -> Phase1Transcript:
         tau_proof=_prove_knowledge(context + b"tau", tau_base, t),
         alpha_proof=_prove_knowledge(context + b"alpha", old.alpha_tau_g1[0], a),
         beta_proof=_prove_knowledge(context + b"beta", old.beta_tau_g1[0], b),
+        name=name,
     )
     del t, a, b, t_powers
     return Phase1Transcript(powers=new, contributions=transcript.contributions + (contribution,))
@@ -260,7 +325,8 @@ def phase1_verify(transcript: Phase1Transcript) -> None:
         if any(p.is_identity() for p in (c.tau_g1, c.tau_g2, c.alpha_g1, c.beta_g1,
                                          c.beta_g2)):
             raise fail("a published value is the identity (a zero secret)")
-        context = _phase1_context(powers.power, transcript.contributions[:i])
+        context = (_phase1_context(powers.power, transcript.contributions[:i])
+                   + _name_bytes(c.name))
         for label, base, new, proof in ((b"tau", prev_tau, c.tau_g1, c.tau_proof),
                                         (b"alpha", prev_alpha, c.alpha_g1, c.alpha_proof),
                                         (b"beta", prev_beta, c.beta_g1, c.beta_proof)):
@@ -300,22 +366,124 @@ def _check_final_powers(powers: PowersOfTau, last: tuple) -> None:
 # ---- phase 2
 
 
-def phase2_initial_key(powers: PowersOfTau, r1cs: R1CS) -> ProvingKey:
+@dataclass(frozen=True, eq=False)
+class CircuitPowers:
+    """The part of a phase-1 result that phase 2 reads for a domain of n = 2^``log_n``:
+    ``tau_g1`` = tau^i G1 for i < min(2n, 2N - 1) (N the phase-1 size: the last one is
+    absent when n = N), ``tau_g2``, ``alpha_tau_g1``, ``beta_tau_g1`` for i < n, and
+    ``beta_g2``. Build it with :meth:`of`; the constructor checks types and lengths only.
+    InvalidEncoding for a non-point, InvalidArgument for inconsistent lengths."""
+
+    log_n: int
+    tau_g1: tuple[G1, ...]
+    tau_g2: tuple[G2, ...]
+    alpha_tau_g1: tuple[G1, ...]
+    beta_tau_g1: tuple[G1, ...]
+    beta_g2: G2
+
+    def __post_init__(self) -> None:
+        log_n = self.log_n
+        if not isinstance(log_n, int) or isinstance(log_n, bool) or not 1 <= log_n <= MAX_POWER:
+            raise InvalidArgument(f"log_n must be an int in [1, {MAX_POWER}]")
+        for name, kind in (("tau_g1", G1), ("tau_g2", G2), ("alpha_tau_g1", G1),
+                           ("beta_tau_g1", G1)):
+            values = getattr(self, name)
+            if not isinstance(values, tuple | list) or not all(isinstance(v, kind)
+                                                               for v in values):
+                raise InvalidEncoding(f"{name} must be a list of {kind.__name__} points")
+            object.__setattr__(self, name, tuple(values))
+        _check_type(self.beta_g2, G2, "beta_g2")
+        n = 1 << log_n
+        if len(self.tau_g1) not in (2 * n - 1, 2 * n):
+            raise InvalidArgument(f"tau_g1 must hold 2n - 1 or 2n points (n = {n})")
+        if not len(self.tau_g2) == len(self.alpha_tau_g1) == len(self.beta_tau_g1) == n:
+            raise InvalidArgument(f"tau_g2, alpha_tau_g1 and beta_tau_g1 must hold n = {n} "
+                                  "points")
+
+    @classmethod
+    def of(cls, powers: PowersOfTau, log_n: int) -> CircuitPowers:
+        """The prefix of ``powers`` a domain of 2^``log_n`` needs. InvalidArgument if
+        log_n is not in [1, powers.power]; InvalidEncoding for a non-PowersOfTau."""
+        _check_type(powers, PowersOfTau, "powers")
+        if not isinstance(log_n, int) or isinstance(log_n, bool) or not 1 <= log_n <= powers.power:
+            raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the powers of "
+                                  f"tau serve 2^1 up to 2^{powers.power}")
+        n = 1 << log_n
+        return cls(log_n=log_n, tau_g1=powers.tau_g1[: 2 * n], tau_g2=powers.tau_g2[:n],
+                   alpha_tau_g1=powers.alpha_tau_g1[:n], beta_tau_g1=powers.beta_tau_g1[:n],
+                   beta_g2=powers.beta_g2)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CircuitPowers):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f)
+                   for f in ("log_n", "tau_g1", "tau_g2", "alpha_tau_g1", "beta_tau_g1",
+                             "beta_g2"))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def circuit_powers_verify(powers: CircuitPowers) -> None:
+    """Check that ``powers`` are consecutive powers of one tau (tau^0 the generators) with
+    alpha and beta consistent with it, by random linear combinations; return None if so.
+    This says nothing about who knows tau: that is what the phase-1 transcript they came from
+    vouches for. Raises CeremonyError (phase 1, no contribution); InvalidEncoding for a
+    non-CircuitPowers."""
+    _check_type(powers, CircuitPowers, "powers")
+
+    def fail(message: str) -> CeremonyError:
+        return CeremonyError(f"circuit powers: {message}", phase=1)
+
+    g1, g2 = G1.generator(), G2.generator()
+    if powers.tau_g1[0] != g1 or powers.tau_g2[0] != g2:
+        raise fail("tau^0 is not the generator")
+    tau_g2 = powers.tau_g2[1]
+    if powers.tau_g1[1].is_identity() or powers.alpha_tau_g1[0].is_identity() \
+            or powers.beta_tau_g1[0].is_identity():
+        raise fail("tau, alpha or beta is zero")
+    if not pairing_check([(powers.tau_g1[1], g2), (-g1, tau_g2)]):
+        raise fail("tau G1 and tau G2 have different discrete logs")
+    if not pairing_check([(powers.beta_tau_g1[0], g2), (-g1, powers.beta_g2)]):
+        raise fail("beta G1 and beta G2 have different discrete logs")
+    for name, seq in (("tau_g1", powers.tau_g1), ("alpha_tau_g1", powers.alpha_tau_g1),
+                      ("beta_tau_g1", powers.beta_tau_g1)):
+        if not _same_ratio_g1(seq[:-1], seq[1:], g2, tau_g2):
+            raise fail(f"{name} are not consecutive powers of tau")
+    if not _same_ratio_g2(powers.tau_g2[:-1], powers.tau_g2[1:], g1, powers.tau_g1[1]):
+        raise fail("tau_g2 are not consecutive powers of tau")
+
+
+def _circuit_powers(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> CircuitPowers:
+    if not isinstance(powers, PowersOfTau | CircuitPowers):
+        raise InvalidEncoding("powers must be a PowersOfTau or CircuitPowers, not "
+                              f"{type(powers).__name__}")
+    _check_type(r1cs, R1CS, "r1cs")
+    log_n = domain_log_size(r1cs)
+    if isinstance(powers, CircuitPowers):
+        if powers.log_n != log_n:
+            raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the circuit "
+                                  f"powers are for 2^{powers.log_n}")
+        return powers
+    if log_n > powers.power:
+        raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the powers of tau "
+                              f"serve up to 2^{powers.power}")
+    return CircuitPowers.of(powers, log_n)
+
+
+def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> ProvingKey:
     """The proving key for ``r1cs`` from the phase-1 ``powers`` before any phase-2
     contribution: gamma = delta = 1, queries in the Lagrange basis computed from the powers
     (:func:`zkvote.snark.ptau.lagrange_points`), the same points ``snarkjs groth16 setup``
     writes for the same powers. Not a usable key by itself: anyone can forge proofs until
     delta has been randomized by a phase-2 contribution.
 
+    ``powers`` may also be the :class:`CircuitPowers` taken from them (the same key).
     InvalidEncoding for wrong types; InvalidArgument if the circuit's domain (the smallest
-    2^k >= constraints + public wires + 1) is larger than 2^power.
+    2^k >= constraints + public wires + 1) is larger than 2^power (or, for CircuitPowers,
+    is not 2^log_n).
     """
-    _check_type(powers, PowersOfTau, "powers")
-    _check_type(r1cs, R1CS, "r1cs")
-    log_n = domain_log_size(r1cs)
-    if log_n > powers.power:
-        raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the powers of tau "
-                              f"serve up to 2^{powers.power}")
+    powers = _circuit_powers(powers, r1cs)
+    log_n = powers.log_n
     n = 1 << log_n
     lag_g1 = lagrange_points(powers.tau_g1[:n], log_n)
     lag_g2 = lagrange_points(powers.tau_g2[:n], log_n)
@@ -369,13 +537,16 @@ def _combine(terms: tuple[list, list], kind: type) -> object:
 @dataclass(frozen=True)
 class Phase2Contribution:
     """What one phase-2 contributor publishes: delta after its contribution, in G1 and G2,
-    and a proof of knowledge of its secret d (the ratio to the previous delta G1)."""
+    a proof of knowledge of its secret d (the ratio to the previous delta G1) and the
+    contributor's ``name`` (see :func:`check_name`)."""
 
     delta_g1: G1
     delta_g2: G2
     proof: KnowledgeProof
+    name: str = ""
 
     def __post_init__(self) -> None:
+        check_name(self.name)
         _check_type(self.delta_g1, G1, "delta_g1")
         _check_type(self.delta_g2, G2, "delta_g2")
         _check_type(self.proof, KnowledgeProof, "proof")
@@ -409,27 +580,34 @@ def _phase2_context(pk: ProvingKey, previous: Sequence[Phase2Contribution]) -> b
         for point in (c.delta_g1, c.delta_g2, c.proof.commitment):
             h.update(point.to_bytes())
         h.update(c.proof.response.to_bytes(32, "little"))
+        h.update(_name_bytes(c.name))
     return h.digest()
 
 
-def phase2_new(powers: PowersOfTau, r1cs: R1CS) -> Phase2Transcript:
+def phase2_new(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> Phase2Transcript:
     """Start the phase-2 ceremony of ``r1cs`` from phase-1 ``powers`` (verify those first
     with :func:`phase1_verify`, or take them from a trusted ``.ptau``). Errors as
     :func:`phase2_initial_key`."""
     return Phase2Transcript(proving_key=phase2_initial_key(powers, r1cs))
 
 
-def phase2_contribute(transcript: Phase2Transcript) -> Phase2Transcript:
-    """Add a contribution with a fresh secret d (from :mod:`secrets`, forgotten on return):
-    delta -> d delta, L and H queries -> 1/d times themselves. Costs one G1 multiplication
-    per private wire and per domain point. InvalidEncoding for a non-transcript."""
+def phase2_contribute(transcript: Phase2Transcript, *, name: str = "",
+                      entropy: bytes = b"") -> Phase2Transcript:
+    """Add a contribution named ``name`` with a fresh secret d (from :mod:`secrets`, hashed
+    with ``entropy`` if given; forgotten on return): delta -> d delta, L and H queries ->
+    1/d times themselves. Costs one G1 multiplication per private wire and per domain
+    point. InvalidEncoding for a non-transcript, a bad name or bad entropy (as
+    :func:`phase1_contribute`)."""
     _check_type(transcript, Phase2Transcript, "transcript")
+    check_name(name)
+    draw = _secret_source(entropy)
     pk = transcript.proving_key
-    d = _fresh_secret()
+    d = draw()
     d_inv = fr_inv(d)
-    context = _phase2_context(pk, transcript.contributions)
+    context = _phase2_context(pk, transcript.contributions) + _name_bytes(name)
     contribution = Phase2Contribution(delta_g1=pk.delta_g1 * d, delta_g2=pk.vk.delta_g2 * d,
-                                      proof=_prove_knowledge(context, pk.delta_g1, d))
+                                      proof=_prove_knowledge(context, pk.delta_g1, d),
+                                      name=name)
     new_pk = replace(
         pk,
         vk=replace(pk.vk, delta_g2=contribution.delta_g2),
@@ -443,7 +621,8 @@ def phase2_contribute(transcript: Phase2Transcript) -> Phase2Transcript:
                             contributions=transcript.contributions + (contribution,))
 
 
-def phase2_verify(transcript: Phase2Transcript, powers: PowersOfTau, r1cs: R1CS) -> None:
+def phase2_verify(transcript: Phase2Transcript, powers: PowersOfTau | CircuitPowers,
+                  r1cs: R1CS) -> None:
     """Check a whole phase-2 transcript for ``r1cs`` over the phase-1 ``powers``; return None
     if the final key is sound.
 
@@ -479,7 +658,7 @@ def phase2_verify(transcript: Phase2Transcript, powers: PowersOfTau, r1cs: R1CS)
     for i, c in enumerate(transcript.contributions):
         if c.delta_g1.is_identity():
             raise fail("delta is the identity (a zero secret)", i)
-        context = _phase2_context(initial, transcript.contributions[:i])
+        context = _phase2_context(initial, transcript.contributions[:i]) + _name_bytes(c.name)
         if not _knows(context, delta_g1, c.delta_g1, c.proof):
             raise fail("the proof of knowledge of the delta secret is invalid", i)
         if not pairing_check([(c.delta_g1, g2), (-g1, c.delta_g2)]):

@@ -1,0 +1,492 @@
+"""Ceremony transcript files: ``.zkc1`` (phase 1) and ``.zkc2`` (phase 2), byte by byte in
+docs/ceremony.md.
+
+Both use the iden3 section container (:mod:`zkvote.snark.binfile`) with their own magic
+(``zkc1`` / ``zkc2``) and version 1, and hold exactly the documented sections, once each, in
+order. Integers are little-endian; G1 points are 64 bytes big-endian x || y, G2 points
+128 bytes x.c1 || x.c0 || y.c1 || y.c0 (EIP-197), the identity all zeros; proof responses
+are 32 bytes big-endian. Reading is strict: wrong magic or version, missing, extra or
+reordered sections, sizes that disagree with the header's counts, trailing bytes, a
+coordinate or response out of range, a point off its curve or (G2) outside its subgroup,
+and a bad contribution name are all rejected. Reading does not verify the ceremony: run
+:func:`zkvote.snark.ceremony.phase1_verify` or :func:`phase2_file_verify` for that.
+
+A phase-2 file also records the circuit (sha256 of its ``.r1cs`` bytes), the phase-1 result
+it starts from (sha256 of that file, a zkvote ``.zkc1`` or a snarkjs ``.ptau``) and the part
+of the phase-1 powers its domain needs, so that it can be checked with the circuit alone.
+No file holds a secret: contributions publish only public values and proofs.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import secrets
+import struct
+from dataclasses import dataclass
+
+from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
+from zkvote.field import FR_MODULUS
+from zkvote.g1 import G1
+from zkvote.g2 import G2
+from zkvote.snark.binfile import build_container, parse_container
+from zkvote.snark.ceremony import (
+    CeremonyError,
+    CircuitPowers,
+    KnowledgeProof,
+    Phase1Contribution,
+    Phase1Transcript,
+    Phase2Contribution,
+    Phase2Transcript,
+    check_name,
+    circuit_powers_verify,
+    phase1_verify,
+    phase2_new,
+    phase2_verify,
+)
+from zkvote.snark.keys import ProvingKey, VerifyingKey
+from zkvote.snark.ptau import MAX_POWER, PowersOfTau, ptau_from_bytes
+from zkvote.snark.r1cs import R1CS
+from zkvote.snark.r1cs_file import r1cs_from_bytes
+
+PHASE1_MAGIC, PHASE2_MAGIC, PTAU_MAGIC = b"zkc1", b"zkc2", b"ptau"
+VERSION = 1
+PHASE1_ZKVOTE, PHASE1_PTAU = 1, 2  # what a phase-2 file's phase-1 result was
+G1_BYTES, G2_BYTES, SCALAR_BYTES, HASH_BYTES = 64, 128, 32, 32
+
+_U32 = struct.Struct("<I")
+_U16 = struct.Struct("<H")
+_P1_HEADER = struct.Struct("<II")  # power, contributions
+_P2_COUNTS = struct.Struct("<IIIIII")  # phase-1 format, phase-1 power, log n, wires, public,
+#                                       contributions
+_P2_HEADER_BYTES = 2 * HASH_BYTES + _P2_COUNTS.size
+
+
+# ---- encoding
+
+
+def _g1s(points: tuple[G1, ...] | list[G1]) -> bytes:
+    return b"".join(p.to_bytes() for p in points)
+
+
+def _g2s(points: tuple[G2, ...] | list[G2]) -> bytes:
+    return b"".join(p.to_bytes() for p in points)
+
+
+def _name(name: str) -> bytes:
+    raw = check_name(name).encode("utf-8")
+    return _U16.pack(len(raw)) + raw
+
+
+def _proof(proof: KnowledgeProof) -> bytes:
+    return proof.commitment.to_bytes() + proof.response.to_bytes(SCALAR_BYTES, "big")
+
+
+def phase1_contribution_bytes(c: Phase1Contribution) -> bytes:
+    """One phase-1 contribution record as stored in section 7 of a ``.zkc1`` file."""
+    if not isinstance(c, Phase1Contribution):
+        raise InvalidEncoding(f"expected a Phase1Contribution, not {type(c).__name__}")
+    return b"".join([_name(c.name), _g1s([c.tau_g1]), _g2s([c.tau_g2]),
+                     _g1s([c.alpha_g1, c.beta_g1]), _g2s([c.beta_g2]),
+                     _proof(c.tau_proof), _proof(c.alpha_proof), _proof(c.beta_proof)])
+
+
+def phase2_contribution_bytes(c: Phase2Contribution) -> bytes:
+    """One phase-2 contribution record as stored in section 14 of a ``.zkc2`` file."""
+    if not isinstance(c, Phase2Contribution):
+        raise InvalidEncoding(f"expected a Phase2Contribution, not {type(c).__name__}")
+    return b"".join([_name(c.name), _g1s([c.delta_g1]), _g2s([c.delta_g2]), _proof(c.proof)])
+
+
+def contribution_hash(c: Phase1Contribution | Phase2Contribution) -> str:
+    """sha256 of a contribution's record, in hex: what a contributor publishes so that
+    anyone can find their contribution in later transcripts."""
+    record = (phase1_contribution_bytes(c) if isinstance(c, Phase1Contribution)
+              else phase2_contribution_bytes(c))
+    return hashlib.sha256(record).hexdigest()
+
+
+# ---- decoding
+
+
+class _Reader:
+    """Sequential decoding of one section; every failure names the file kind and section."""
+
+    def __init__(self, body: memoryview, what: str) -> None:
+        self.body, self.pos, self.what = body, 0, what
+
+    def take(self, size: int) -> bytes:
+        if size > len(self.body) - self.pos:
+            raise InvalidEncoding(f"{self.what} is truncated")
+        out = bytes(self.body[self.pos : self.pos + size])
+        self.pos += size
+        return out
+
+    def u16(self) -> int:
+        return _U16.unpack(self.take(2))[0]
+
+    def g1(self) -> G1:
+        return self._point(G1, G1_BYTES)
+
+    def g2(self) -> G2:
+        return self._point(G2, G2_BYTES)
+
+    def _point(self, kind: type, size: int) -> G1 | G2:
+        raw = self.take(size)
+        try:
+            return kind.from_bytes(raw)
+        except InvalidInput as exc:
+            raise type(exc)(f"{self.what}: {exc}") from exc
+
+    def g1s(self, count: int) -> tuple[G1, ...]:
+        return tuple(self.g1() for _ in range(count))
+
+    def g2s(self, count: int) -> tuple[G2, ...]:
+        return tuple(self.g2() for _ in range(count))
+
+    def proof(self) -> KnowledgeProof:
+        commitment = self.g1()
+        response = int.from_bytes(self.take(SCALAR_BYTES), "big")
+        if response >= FR_MODULUS:
+            raise InvalidEncoding(f"{self.what}: a proof response is not below r")
+        return KnowledgeProof(commitment, response)
+
+    def name(self) -> str:
+        raw = self.take(self.u16())
+        try:
+            return check_name(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InvalidEncoding(f"{self.what}: a contribution name is not UTF-8") from exc
+        except InvalidEncoding as exc:
+            raise InvalidEncoding(f"{self.what}: {exc}") from exc
+
+    def end(self) -> None:
+        if self.pos != len(self.body):
+            raise InvalidEncoding(f"{self.what} has {len(self.body) - self.pos} bytes too many")
+
+
+def _sections(data: bytes, magic: bytes, count: int, what: str) -> list[_Reader]:
+    sections = parse_container(data, magic, VERSION, what)
+    kinds = [kind for kind, _ in sections]
+    if kinds != list(range(1, count + 1)):
+        raise InvalidEncoding(f"{what}: sections {kinds}, expected 1..{count} in order")
+    return [_Reader(body, f"{what} section {kind}") for kind, body in sections]
+
+
+def _points_section(reader: _Reader, kind: type, count: int) -> tuple:
+    # The size check comes first, so that a wrong count is reported as such and a huge
+    # count in a small file cannot make us loop.
+    size = G1_BYTES if kind is G1 else G2_BYTES
+    if len(reader.body) != count * size:
+        raise InvalidEncoding(f"{reader.what} has {len(reader.body)} bytes, expected "
+                              f"{count} {kind.__name__} points")
+    points = reader.g1s(count) if kind is G1 else reader.g2s(count)
+    reader.end()
+    return points
+
+
+def _records(reader: _Reader, count: int, parse: object) -> tuple:
+    out = tuple(parse(reader) for _ in range(count))
+    reader.end()
+    return out
+
+
+# ---- phase 1
+
+
+def phase1_to_bytes(transcript: Phase1Transcript) -> bytes:
+    """Encode a phase-1 transcript as a ``.zkc1`` file. InvalidEncoding for a
+    non-transcript."""
+    if not isinstance(transcript, Phase1Transcript):
+        raise InvalidEncoding(f"expected a Phase1Transcript, not {type(transcript).__name__}")
+    p = transcript.powers
+    return build_container(PHASE1_MAGIC, VERSION, [
+        (1, _P1_HEADER.pack(p.power, len(transcript.contributions))),
+        (2, _g1s(p.tau_g1)), (3, _g2s(p.tau_g2)), (4, _g1s(p.alpha_tau_g1)),
+        (5, _g1s(p.beta_tau_g1)), (6, _g2s([p.beta_g2])),
+        (7, b"".join(phase1_contribution_bytes(c) for c in transcript.contributions)),
+    ])
+
+
+def _phase1_record(r: _Reader) -> Phase1Contribution:
+    name = r.name()
+    tau_g1, tau_g2, alpha_g1, beta_g1, beta_g2 = r.g1(), r.g2(), r.g1(), r.g1(), r.g2()
+    return Phase1Contribution(tau_g1=tau_g1, tau_g2=tau_g2, alpha_g1=alpha_g1,
+                              beta_g1=beta_g1, beta_g2=beta_g2, tau_proof=r.proof(),
+                              alpha_proof=r.proof(), beta_proof=r.proof(), name=name)
+
+
+def phase1_from_bytes(data: bytes) -> Phase1Transcript:
+    """Decode a ``.zkc1`` file (not verified: see the module docstring).
+
+    InvalidEncoding for a wrong magic or version, missing, extra or reordered sections,
+    sizes disagreeing with the header, truncated or trailing bytes, a response >= r or a bad
+    name; InvalidArgument for a power outside [1, 27]; FieldRangeError for a coordinate
+    >= p; InvalidPoint / NotInSubgroup for a point off its curve or outside G2.
+    """
+    what = "phase-1 transcript"
+    header, tau1, tau2, alpha, beta, beta2, records = _sections(data, PHASE1_MAGIC, 7, what)
+    if len(header.body) != _P1_HEADER.size:
+        raise InvalidEncoding(f"{header.what} has {len(header.body)} bytes, expected 8")
+    power, count = _P1_HEADER.unpack(header.take(_P1_HEADER.size))
+    if not 1 <= power <= MAX_POWER:
+        raise InvalidArgument(f"{what}: power {power} is outside [1, {MAX_POWER}]")
+    n = 1 << power
+    powers = PowersOfTau(tau_g1=_points_section(tau1, G1, 2 * n - 1),
+                         tau_g2=_points_section(tau2, G2, n),
+                         alpha_tau_g1=_points_section(alpha, G1, n),
+                         beta_tau_g1=_points_section(beta, G1, n),
+                         beta_g2=_points_section(beta2, G2, 1)[0])
+    return Phase1Transcript(powers=powers, contributions=_records(records, count,
+                                                                  _phase1_record))
+
+
+# ---- phase 2
+
+
+@dataclass(frozen=True, eq=False)
+class Phase2File:
+    """A phase-2 ceremony as stored in a ``.zkc2`` file: the transcript, the phase-1 powers
+    its circuit's domain needs, the circuit's ``.r1cs`` sha256, and the phase-1 result it
+    started from (``phase1_format`` PHASE1_ZKVOTE or PHASE1_PTAU, that file's sha256 and its
+    power). The constructor checks types and consistency of sizes (InvalidEncoding,
+    InvalidArgument)."""
+
+    transcript: Phase2Transcript
+    powers: CircuitPowers
+    r1cs_sha256: bytes
+    phase1_sha256: bytes
+    phase1_format: int
+    phase1_power: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.transcript, Phase2Transcript):
+            raise InvalidEncoding("transcript must be a Phase2Transcript")
+        if not isinstance(self.powers, CircuitPowers):
+            raise InvalidEncoding("powers must be CircuitPowers")
+        for name in ("r1cs_sha256", "phase1_sha256"):
+            value = getattr(self, name)
+            if not isinstance(value, bytes) or len(value) != HASH_BYTES:
+                raise InvalidEncoding(f"{name} must be {HASH_BYTES} bytes")
+        if self.phase1_format not in (PHASE1_ZKVOTE, PHASE1_PTAU):
+            raise InvalidArgument(f"unknown phase-1 format {self.phase1_format!r}")
+        power = self.phase1_power
+        if not isinstance(power, int) or isinstance(power, bool) \
+                or not self.powers.log_n <= power <= MAX_POWER:
+            raise InvalidArgument(f"phase-1 power {power!r} is outside "
+                                  f"[{self.powers.log_n}, {MAX_POWER}]")
+        n = 1 << self.powers.log_n
+        if len(self.powers.tau_g1) != min(2 * n, 2 * (1 << power) - 1):
+            raise InvalidArgument("the circuit powers' tau_g1 length disagrees with the "
+                                  "phase-1 power")
+        if self.transcript.proving_key.domain_size != n:
+            raise InvalidArgument("the proving key's domain is not the circuit powers'")
+
+
+def phase2_to_bytes(f: Phase2File) -> bytes:
+    """Encode a phase-2 ceremony as a ``.zkc2`` file. InvalidEncoding for a non-Phase2File."""
+    if not isinstance(f, Phase2File):
+        raise InvalidEncoding(f"expected a Phase2File, not {type(f).__name__}")
+    pk, cp = f.transcript.proving_key, f.powers
+    vk = pk.vk
+    contributions = f.transcript.contributions
+    header = f.r1cs_sha256 + f.phase1_sha256 + _P2_COUNTS.pack(
+        f.phase1_format, f.phase1_power, cp.log_n, pk.n_wires, vk.n_public, len(contributions))
+    return build_container(PHASE2_MAGIC, VERSION, [
+        (1, header),
+        (2, _g1s(cp.tau_g1)), (3, _g2s(cp.tau_g2)), (4, _g1s(cp.alpha_tau_g1)),
+        (5, _g1s(cp.beta_tau_g1)), (6, _g2s([cp.beta_g2])),
+        (7, _g1s([vk.alpha_g1, pk.beta_g1]) + _g2s([vk.beta_g2, vk.gamma_g2])
+         + _g1s([pk.delta_g1]) + _g2s([vk.delta_g2])),
+        (8, _g1s(vk.gamma_abc_g1)), (9, _g1s(pk.a_query)), (10, _g1s(pk.b_g1_query)),
+        (11, _g2s(pk.b_g2_query)), (12, _g1s(pk.l_query)), (13, _g1s(pk.h_query)),
+        (14, b"".join(phase2_contribution_bytes(c) for c in contributions)),
+    ])
+
+
+def _phase2_record(r: _Reader) -> Phase2Contribution:
+    name = r.name()
+    delta_g1, delta_g2 = r.g1(), r.g2()
+    return Phase2Contribution(delta_g1=delta_g1, delta_g2=delta_g2, proof=r.proof(), name=name)
+
+
+def phase2_from_bytes(data: bytes) -> Phase2File:
+    """Decode a ``.zkc2`` file (not verified: see :func:`phase2_file_verify`).
+
+    Errors as :func:`phase1_from_bytes`; also InvalidEncoding for an unknown phase-1 format
+    and InvalidArgument for inconsistent counts (the domain above the phase-1 power, fewer
+    wires than public wires + 1, a domain smaller than the public rows).
+    """
+    what = "phase-2 transcript"
+    (header, tau1, tau2, alpha, beta, beta2, points, ic, a, b1, b2, lq, hq,
+     records) = _sections(data, PHASE2_MAGIC, 14, what)
+    if len(header.body) != _P2_HEADER_BYTES:
+        raise InvalidEncoding(f"{header.what} has {len(header.body)} bytes, expected "
+                              f"{_P2_HEADER_BYTES}")
+    r1cs_sha256, phase1_sha256 = header.take(HASH_BYTES), header.take(HASH_BYTES)
+    fmt, power, log_n, n_wires, n_public, count = _P2_COUNTS.unpack(
+        header.take(_P2_COUNTS.size))
+    if fmt not in (PHASE1_ZKVOTE, PHASE1_PTAU):
+        raise InvalidEncoding(f"{what}: unknown phase-1 format {fmt}")
+    if not 1 <= log_n <= power <= MAX_POWER:
+        raise InvalidArgument(f"{what}: domain 2^{log_n} and phase-1 power {power} must "
+                              f"satisfy 1 <= log n <= power <= {MAX_POWER}")
+    n = 1 << log_n
+    if n_wires < n_public + 1 or n < n_public + 1:
+        raise InvalidArgument(f"{what}: {n_wires} wires and a domain of {n} cannot hold "
+                              f"{n_public} public wires and the constant wire")
+    powers = CircuitPowers(log_n=log_n,
+                           tau_g1=_points_section(tau1, G1, min(2 * n, 2 * (1 << power) - 1)),
+                           tau_g2=_points_section(tau2, G2, n),
+                           alpha_tau_g1=_points_section(alpha, G1, n),
+                           beta_tau_g1=_points_section(beta, G1, n),
+                           beta_g2=_points_section(beta2, G2, 1)[0])
+    if len(points.body) != 3 * G1_BYTES + 3 * G2_BYTES:
+        raise InvalidEncoding(f"{points.what} has {len(points.body)} bytes, expected "
+                              f"{3 * G1_BYTES + 3 * G2_BYTES}")
+    alpha_g1, beta_g1, beta_g2, gamma_g2 = points.g1(), points.g1(), points.g2(), points.g2()
+    delta_g1, delta_g2 = points.g1(), points.g2()
+    vk = VerifyingKey(alpha_g1=alpha_g1, beta_g2=beta_g2, gamma_g2=gamma_g2,
+                      delta_g2=delta_g2, gamma_abc_g1=_points_section(ic, G1, n_public + 1))
+    pk = ProvingKey(vk=vk, beta_g1=beta_g1, delta_g1=delta_g1,
+                    a_query=_points_section(a, G1, n_wires),
+                    b_g1_query=_points_section(b1, G1, n_wires),
+                    b_g2_query=_points_section(b2, G2, n_wires),
+                    l_query=_points_section(lq, G1, n_wires - n_public - 1),
+                    h_query=_points_section(hq, G1, n), domain_size=n)
+    transcript = Phase2Transcript(proving_key=pk,
+                                  contributions=_records(records, count, _phase2_record))
+    return Phase2File(transcript=transcript, powers=powers, r1cs_sha256=r1cs_sha256,
+                      phase1_sha256=phase1_sha256, phase1_format=fmt, phase1_power=power)
+
+
+# ---- phase 2 from files
+
+
+def load_phase1_result(data: bytes, *, verify: bool = True) -> tuple[PowersOfTau, int]:
+    """The powers of a phase-1 result file and its format: a zkvote ``.zkc1`` transcript
+    (checked with :func:`phase1_verify` unless ``verify`` is False) or a snarkjs ``.ptau``
+    (its contributions are snarkjs's to check: ``snarkjs powersoftau verify``).
+
+    InvalidEncoding for neither magic; decoding errors as the readers; CeremonyError if the
+    transcript does not verify.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise InvalidEncoding(f"a phase-1 file must be bytes, not {type(data).__name__}")
+    magic = bytes(data[:4])
+    if magic == PHASE1_MAGIC:
+        transcript = phase1_from_bytes(data)
+        if verify:
+            phase1_verify(transcript)
+        return transcript.powers, PHASE1_ZKVOTE
+    if magic == PTAU_MAGIC:
+        return ptau_from_bytes(data).powers, PHASE1_PTAU
+    raise InvalidEncoding("the phase-1 file is neither a zkvote phase-1 transcript ('zkc1') "
+                          "nor a snarkjs .ptau")
+
+
+def phase2_file_new(r1cs_data: bytes, phase1_data: bytes, *,
+                    verify_phase1: bool = True) -> Phase2File:
+    """Start the phase-2 ceremony of the circuit in ``r1cs_data`` (an ``.r1cs`` file) from
+    the phase-1 result in ``phase1_data`` (see :func:`load_phase1_result`), recording both
+    files' sha256. Errors as :func:`load_phase1_result` and the r1cs reader;
+    InvalidArgument if the circuit's domain is larger than the phase-1 power."""
+    r1cs = r1cs_from_bytes(r1cs_data)
+    powers, fmt = load_phase1_result(phase1_data, verify=verify_phase1)
+    transcript = phase2_new(powers, r1cs)
+    return Phase2File(transcript=transcript,
+                      powers=CircuitPowers.of(powers, transcript.proving_key.domain_size
+                                              .bit_length() - 1),
+                      r1cs_sha256=hashlib.sha256(r1cs_data).digest(),
+                      phase1_sha256=hashlib.sha256(phase1_data).digest(),
+                      phase1_format=fmt, phase1_power=powers.power)
+
+
+def phase2_file_circuit(f: Phase2File, r1cs_data: bytes) -> R1CS:
+    """The circuit in ``r1cs_data`` if it is the one ``f`` was made for (same sha256).
+    CeremonyError (phase 2) if not; r1cs decoding errors otherwise."""
+    if not isinstance(f, Phase2File):
+        raise InvalidEncoding(f"expected a Phase2File, not {type(f).__name__}")
+    if hashlib.sha256(r1cs_data).digest() != f.r1cs_sha256:
+        raise CeremonyError("the transcript was made for another circuit (its .r1cs sha256 "
+                            f"is {f.r1cs_sha256.hex()})", phase=2)
+    return r1cs_from_bytes(r1cs_data)
+
+
+def phase2_file_verify(f: Phase2File, r1cs_data: bytes,
+                       phase1_data: bytes | None = None) -> R1CS:
+    """Verify a phase-2 ceremony file for the circuit in ``r1cs_data``; return the circuit.
+
+    Checks: the circuit's sha256 is the recorded one; the embedded circuit powers are
+    consecutive powers of one tau (:func:`circuit_powers_verify`); if ``phase1_data`` is
+    given, its sha256 is the recorded one and the embedded powers are its prefix (that file
+    is then read but not re-verified: run ``phase1 verify`` on it); then
+    :func:`phase2_verify` on the transcript over those powers.
+
+    Raises CeremonyError on any failed check (phase 1 for the powers, phase 2 otherwise,
+    naming the contribution where one is at fault); decoding errors for malformed files.
+    """
+    r1cs = phase2_file_circuit(f, r1cs_data)
+    circuit_powers_verify(f.powers)
+    if phase1_data is not None:
+        if hashlib.sha256(phase1_data).digest() != f.phase1_sha256:
+            raise CeremonyError("the given phase-1 file is not the one this transcript "
+                                f"started from (sha256 {f.phase1_sha256.hex()})", phase=2)
+        powers, _ = load_phase1_result(phase1_data, verify=False)
+        if powers.power < f.powers.log_n or CircuitPowers.of(powers, f.powers.log_n) \
+                != f.powers:
+            raise CeremonyError("the embedded powers are not the phase-1 file's", phase=2)
+    phase2_verify(f.transcript, f.powers, r1cs)
+    return r1cs
+
+
+# ---- files
+
+
+def write_new_file(data: bytes, path: str | os.PathLike) -> None:
+    """Write ``data`` to a new file at ``path``: FileExistsError if it exists (never
+    overwrites: a contribution appends by writing a new file, and replacing a transcript,
+    e.g. the input, would destroy the record it builds on). The file appears complete or
+    not at all where the file system supports hard links (written beside it, then linked)."""
+    path = os.fspath(path)
+    if os.path.lexists(path):
+        raise FileExistsError(errno.EEXIST, "already exists", path)
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(folder, f".zkvote-ceremony-{secrets.token_hex(8)}.tmp")
+    # Mode 0o666 less the umask, as any new file: transcripts and keys are public.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        try:
+            os.link(tmp, path)  # atomic, and fails if path appeared meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here: exclusive create instead
+            with open(path, "xb") as out:
+                out.write(data)
+    finally:
+        os.unlink(tmp)
+
+
+def read_phase1(path: str | os.PathLike) -> Phase1Transcript:
+    """Read a ``.zkc1`` file (errors as :func:`phase1_from_bytes`, OSError)."""
+    with open(path, "rb") as f:
+        return phase1_from_bytes(f.read())
+
+
+def write_phase1(transcript: Phase1Transcript, path: str | os.PathLike) -> None:
+    """Write a ``.zkc1`` file; FileExistsError if ``path`` exists (never overwrites)."""
+    write_new_file(phase1_to_bytes(transcript), path)
+
+
+def read_phase2(path: str | os.PathLike) -> Phase2File:
+    """Read a ``.zkc2`` file (errors as :func:`phase2_from_bytes`, OSError)."""
+    with open(path, "rb") as f:
+        return phase2_from_bytes(f.read())
+
+
+def write_phase2(f: Phase2File, path: str | os.PathLike) -> None:
+    """Write a ``.zkc2`` file; FileExistsError if ``path`` exists (never overwrites)."""
+    write_new_file(phase2_to_bytes(f), path)
