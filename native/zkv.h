@@ -206,6 +206,27 @@ zkv_error zkv_fr_ntt_coset(zkv_fr *a, uint32_t log_n, const zkv_fr *shift, int i
 /* The primitive 2^log_n-th root of unity used by zkv_fr_ntt. */
 zkv_error zkv_fr_root_of_unity(zkv_fr *out, uint32_t log_n);
 
+/* ---- inverse NTT over G1 / G2 (group_ntt.c): Lagrange-basis points from monomial points */
+/* In place on n = 2^log_n Jacobian points, natural order in and out:
+ * a_i <- (1/n) sum_k w^(-ik) a_k, w = zkv_fr_root_of_unity(log_n); so tau^k P in gives
+ * L_i(tau) P out. No allocation. Each stage's butterflies are shared among up to `threads`
+ * POSIX threads (0 or 1: the calling thread only; capped at 64 and at n/2). ZKV_BAD_ARGUMENT
+ * for log_n > 28. G2 points must be in the order-r subgroup (the multiplications use psi).
+ * Variable time (public points and twiddles): about (n/2) log_n + n/2 scalar
+ * multiplications, each split by the GLV / psi endomorphism. */
+zkv_error zkv_g1_intt_vartime(zkv_g1 *a, uint32_t log_n, uint32_t threads);
+zkv_error zkv_g2_intt_vartime(zkv_g2 *a, uint32_t log_n, uint32_t threads);
+/* The same from m <= 2^log_n affine points in[] (missing ones taken as the identity) to
+ * 2^log_n affine points out[] (one shared inversion). scratch holds
+ * zkv_g*_lagrange_scratch_sizeof(log_n) bytes (0 for log_n > 28). ZKV_BAD_ARGUMENT for
+ * log_n > 28 or m > 2^log_n. Variable time. */
+size_t zkv_g1_lagrange_scratch_sizeof(uint32_t log_n);
+zkv_error zkv_g1_lagrange_vartime(zkv_g1_affine *out, const zkv_g1_affine *in, size_t m,
+                                  uint32_t log_n, uint32_t threads, void *scratch);
+size_t zkv_g2_lagrange_scratch_sizeof(uint32_t log_n);
+zkv_error zkv_g2_lagrange_vartime(zkv_g2_affine *out, const zkv_g2_affine *in, size_t m,
+                                  uint32_t log_n, uint32_t threads, void *scratch);
+
 /* ---------------------------------------------------------------- BabyJubJub */
 /* a*x^2 + y^2 = 1 + d*x^2*y^2 over Fr, a = 168700, d = 168696 */
 typedef struct { zkv_fr x, y; } zkv_bjj_affine;            /* identity = (0, 1) */

@@ -32,11 +32,12 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from zkvote.backend import impl
 from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding
-from zkvote.field import FQ_MODULUS, FR_MODULUS, fr_inv
+from zkvote.field import FQ_MODULUS
 from zkvote.g1 import G1
 from zkvote.g2 import G2
-from zkvote.ntt import MAX_LOG_N, root_of_unity
+from zkvote.ntt import MAX_LOG_N
 from zkvote.snark.binfile import parse_container
 
 MAGIC = b"ptau"
@@ -112,15 +113,21 @@ class Ptau:
 # ---- group-element inverse NTT
 
 
-def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int) -> list:
+def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int, *,
+                    threads: int | None = None) -> list:
     """Turn monomial points tau^k P (k < len(points) <= 2^log_n; missing ones count as the
     identity) into the Lagrange basis L_i(tau) P, i < n = 2^log_n, of the domain of
     ``zkvote.ntt`` (generator ``root_of_unity(log_n)``): L_i(tau) = (1/n) sum_k w^(-ik) tau^k.
 
-    O(n log n) group operations (radix-2 butterflies on Python group objects: about a second
-    per 1000 points). Raises InvalidArgument for log_n out of [0, MAX_POWER + 1] or too many points,
-    InvalidEncoding for a mix of types or non-points.
+    An inverse NTT over the group in the current backend's ``group_ntt`` slice: about
+    (n/2) log2(n) scalar multiplications. The native backend does them in C on ``threads``
+    threads (default: the CPUs this process may use); the reference backend is pure Python,
+    for small sizes only. Raises InvalidArgument for log_n out of [0, MAX_POWER + 1], too many
+    points or threads outside 1..1024, InvalidEncoding for a mix of types or non-points.
     """
+    if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool)
+                                or not 1 <= threads <= 1024):
+        raise InvalidArgument("threads must be None or an int in 1..1024")
     if not isinstance(log_n, int) or isinstance(log_n, bool) or not 0 <= log_n <= MAX_POWER + 1:
         raise InvalidArgument(f"log_n must be an int in [0, {MAX_POWER + 1}]")
     n = 1 << log_n
@@ -131,36 +138,11 @@ def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int) -> list:
         raise InvalidEncoding("points must all be G1 or all be G2 points")
     if len(points) > n:
         raise InvalidArgument(f"{len(points)} points do not fit a domain of size {n}")
-    values = list(points) + [kind.identity()] * (n - len(points))
-    # Bit-reversed input order, then in-place decimation-in-time butterflies with w^-1.
-    j = 0
-    for i in range(1, n):
-        bit = n >> 1
-        while j & bit:
-            j ^= bit
-            bit >>= 1
-        j |= bit
-        if i < j:
-            values[i], values[j] = values[j], values[i]
-    w_inv = fr_inv(root_of_unity(log_n))
-    size = 2
-    while size <= n:
-        half = size // 2
-        step = pow(w_inv, n // size, FR_MODULUS)
-        twiddles = [1] * half
-        for k in range(1, half):
-            twiddles[k] = twiddles[k - 1] * step % FR_MODULUS
-        for start in range(0, n, size):
-            for k in range(half):
-                top = values[start + k]
-                bottom = values[start + k + half]
-                if k:
-                    bottom = bottom * twiddles[k]
-                values[start + k] = top + bottom
-                values[start + k + half] = top - bottom
-        size *= 2
-    n_inv = fr_inv(n)
-    return [v * n_inv for v in values]
+    raw = [None if p.is_identity() else p.to_affine() for p in points]
+    slice_ = impl("group_ntt")
+    if kind is G1:
+        return [G1._trusted(p) for p in slice_.g1_lagrange(raw, log_n, threads)]
+    return [G2._trusted(p) for p in slice_.g2_lagrange(raw, log_n, threads)]
 
 
 # ---- file decoding
