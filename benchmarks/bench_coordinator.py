@@ -52,7 +52,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _forge import check_forgery, forged_ballot, recover_trapdoor  # noqa: E402
 from _harness import _commit, _cpu  # noqa: E402
 from zkvote.circuits.ballot import preset  # noqa: E402
-from zkvote.coordinator.auth import key_id  # noqa: E402
 from zkvote.coordinator.settings import load_or_create_keys  # noqa: E402
 from zkvote.coordinator.storage import Storage  # noqa: E402
 
@@ -63,6 +62,7 @@ from zkvote.jsonmodel import canonical_json  # noqa: E402
 from zkvote.keycache import cache_dir, insecure_ballot_keys  # noqa: E402
 from zkvote.merkle import LeanIMT  # noqa: E402
 from zkvote.poll import PollManifest, poll_scope, rule_spec, vk_hash  # noqa: E402
+from zkvote.request_signing import key_id  # noqa: E402
 from zkvote.snark.snarkjs_json import verifying_key_to_json  # noqa: E402
 
 K, DEPTH, SEED = 2, 14, 7

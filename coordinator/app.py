@@ -22,9 +22,9 @@ from starlette.exceptions import HTTPException
 
 import zkvote
 from zkvote.errors import ZkvoteError
+from zkvote.request_signing import key_id
 
 from . import routes_ballots, routes_board, routes_dkg, routes_groups, routes_polls, routes_tally
-from .auth import key_id
 from .errors import error_body, http_error
 from .limits import BodySizeLimit, RateLimit
 from .openapi import build_openapi

@@ -24,7 +24,8 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from .auth import KEY_HEADER
+from zkvote.request_signing import KEY_HEADER
+
 from .errors import Conflict, NotFound, ServiceError
 
 PROVING_KEY_DIR = "proving-keys"

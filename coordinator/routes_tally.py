@@ -32,7 +32,7 @@ def get_aggregate(request: Request, poll_id: str) -> dict:
 
 
 @router.post("/polls/{poll_id}/tally/partials", status_code=201,
-             openapi_extra=json_body(None, "zkvote.threshold.PartialDecryption JSON"))
+             openapi_extra=json_body(None, "zkvote.decryption.PartialDecryption JSON"))
 async def post_partial(request: Request, poll_id: str, index: Trustee) -> dict:
     """The caller's partial decryption of the aggregate, verified before it is stored."""
     data = load_json(await request.body(), "partial decryption")

@@ -14,7 +14,9 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from .auth import check_signed_request, key_id
+from zkvote.request_signing import key_id
+
+from .auth import check_signed_request
 from .boards import Boards
 from .errors import NotFound
 from .ingest import Ingestor

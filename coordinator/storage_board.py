@@ -7,7 +7,7 @@ A mixin: it uses the transactions (``_read``, ``_write``) and ``_poll`` of ``Sto
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select, update
@@ -227,6 +227,28 @@ class BoardStore:
              .order_by(s.ballots.c.board_index))
         with self._read() as conn:
             return [(_ballot(r), r.entry.encode("utf-8")) for r in conn.execute(q)]
+
+    def ballot_pages(self, poll_id: str, board: str = "ballots", page_size: int = 1024
+                     ) -> Iterator[list[tuple[BallotRow, bytes]]]:
+        """:meth:`ballot_entries` in pages of at most ``page_size`` rows, by position, each
+        page read in its own short transaction (keyset pagination on the position), so that
+        a caller streaming a large board holds one page at a time. Meant for boards that no
+        longer change (a closed poll)."""
+        after = -1
+        while True:
+            q = (select(s.ballots, s.board_entries.c.entry)
+                 .join(s.board_entries, (s.board_entries.c.poll_id == s.ballots.c.poll_id)
+                       & (s.board_entries.c.board == s.ballots.c.board)
+                       & (s.board_entries.c.idx == s.ballots.c.board_index))
+                 .where(s.ballots.c.poll_id == poll_id, s.ballots.c.board == board,
+                        s.ballots.c.board_index > after)
+                 .order_by(s.ballots.c.board_index).limit(page_size))
+            with self._read() as conn:
+                page = [(_ballot(r), r.entry.encode("utf-8")) for r in conn.execute(q)]
+            if not page:
+                return
+            yield page
+            after = page[-1][0].board_index
 
 
 def _head(row: object) -> SignedTreeHead:

@@ -16,12 +16,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from zkvote.babyjub import Point
 from zkvote.ballot import Ballot, ChallengedBallot
+from zkvote.decryption import PartialDecryption, verify_partial_decryption
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidEncoding, ProtocolError
 from zkvote.jsonmodel import canonical_json
@@ -36,17 +39,27 @@ from zkvote.record import (
     make_tally_doc,
 )
 from zkvote.record_files import BALLOTS as BALLOTS_FILE
-from zkvote.record_files import INDEX, VERIFICATION_KEY, BoardHead, make_index, write_archive
+from zkvote.record_files import (
+    INDEX,
+    VERIFICATION_KEY,
+    BoardHead,
+    index_from_digests,
+    sha256_hex,
+    write_archive,
+    write_zip,
+)
 from zkvote.snark.snarkjs_json import verifying_key_from_json
 from zkvote.tally import BoardClassification, classify_board, context_of, decrypt_tally
-from zkvote.threshold import DKGTranscript, PartialDecryption, verify_partial_decryption
+from zkvote.threshold import DKGTranscript
 
 from .boards import Boards
 from .errors import Forbidden, NotFound, WrongState
 from .polls import Polls
 from .storage import BALLOTS, CHALLENGED, Storage
+from .storage_board import BallotRow
 
 _CHUNK = 8192  # ballots per native sum
+_PAGE = 1024  # board rows per storage read
 
 
 class Tallying:
@@ -72,16 +85,33 @@ class Tallying:
             head = self.storage.latest_head(poll_id, BALLOTS)
         return BoardHead(bytes(self.boards.log_key.verify_key), head)
 
-    def _classification(self, poll_id: str, revote: str
-                        ) -> tuple[BoardClassification, list[bytes]]:
-        rows = self.storage.ballot_entries(poll_id, BALLOTS)
-        if [r.board_index for r, _ in rows] != list(range(len(rows))):
-            raise ProtocolError("the ballots board has gaps")  # never expected
-        classification = classify_board([r.nullifier for r, _ in rows], revote)
-        stored = [r.board_index for r, _ in rows if not r.superseded]
+    def _pages(self, poll_id: str) -> Iterator[list[tuple[BallotRow, bytes]]]:
+        return self.storage.ballot_pages(poll_id, BALLOTS, _PAGE)
+
+    def _entries(self, poll_id: str, counted_only: bool = False) -> Iterator[bytes]:
+        """The ballots board's entries in order (only the counted ones: the stored marks,
+        which :meth:`_classification` checks against the policy), one page in memory."""
+        for page in self._pages(poll_id):
+            for row, entry in page:
+                if not (counted_only and row.superseded):
+                    yield entry
+
+    def _classification(self, poll_id: str, revote: str) -> BoardClassification:
+        # Only the nullifiers of the whole board are kept (the policy needs all of them);
+        # entries are read page by page and dropped.
+        nullifiers: list[int | None] = []
+        stored: list[int] = []
+        for page in self._pages(poll_id):
+            for row, _ in page:
+                if row.board_index != len(nullifiers):
+                    raise ProtocolError("the ballots board has gaps")  # never expected
+                nullifiers.append(row.nullifier)
+                if not row.superseded:
+                    stored.append(row.board_index)
+        classification = classify_board(nullifiers, revote)
         if list(classification.counted) != stored:
             raise ProtocolError("stored superseded marks disagree with the re-vote policy")
-        return classification, [entry for _, entry in rows]
+        return classification
 
     def aggregate(self, poll_id: str) -> dict:
         """Compute, store and return the aggregate document of a closed poll (once;
@@ -90,8 +120,8 @@ class Tallying:
         if row.state != "closed":
             raise WrongState(f"poll {poll_id!r} is {row.state}, not closed")
         manifest = self.polls.manifest(poll_id)
-        classification, entries = self._classification(poll_id, manifest.revote)
-        totals = _sum_ciphertexts([entries[p] for p in classification.counted],
+        classification = self._classification(poll_id, manifest.revote)
+        totals = _sum_ciphertexts(self._entries(poll_id, counted_only=True),
                                   manifest.n_options)
         doc = AggregateDoc(version=DOC_VERSION, manifest_sha256=manifest.manifest_hash(),
                            ballots_counted=len(classification.counted), ciphertexts=totals)
@@ -138,7 +168,7 @@ class Tallying:
             raise ProtocolError(f"{len(partials)} partial decryptions, t = "
                                 f"{manifest.trustees.t} needed")
         decrypted = decrypt_tally(aggregate.ciphertexts, partials, manifest)
-        classification, entries = self._classification(poll_id, manifest.revote)
+        classification = self._classification(poll_id, manifest.revote)
         digest = manifest.manifest_hash()
         outcome = compute_outcome(manifest.outcome, decrypted.results,
                                   len(classification.counted), manifest.electorate)
@@ -154,11 +184,11 @@ class Tallying:
                                  decrypted.plaintext_points, decrypted.results),
             outcome=OutcomeDoc(version=DOC_VERSION, manifest_sha256=digest, outcome=outcome))
         files = record.to_files()
-        files[BALLOTS_FILE] = _ballot_lines(entries)
+        del files[BALLOTS_FILE]  # streamed from storage below
         # the key exactly as the admin gave it: its canonical hash is the manifest's vk_sha256
         files[VERIFICATION_KEY] = row.vk_json.encode() + b"\n"
-        files[INDEX] = make_index(files, self._board_head(poll_id, len(entries)))
-        archive = _zip(files)
+        archive = _zip_streaming(files, self._entries(poll_id),
+                                 lambda size: self._board_head(poll_id, size))
         result = {"version": 1, "poll_id": poll_id, "manifest_sha256": digest,
                   "tally": [str(t) for t in decrypted.results],
                   "ballots_counted": len(classification.counted),
@@ -184,36 +214,82 @@ class Tallying:
         return bytes(tally["record"])
 
 
-def _ballot_lines(entries: list[bytes]) -> bytes:
+def _ballot_lines(entries: Iterable[bytes]) -> Iterator[bytes]:
+    """The ``ballots.jsonl`` lines of the board ``entries`` (in order), one at a time."""
     # A board entry is the canonical JSON of the ballot document, so the record line
     # {"ballot": ..., "position": p, "version": 1} (sorted keys, compact) can be assembled
     # without parsing 100k ballots again; the first line is checked against
     # zkvote.record.board_line so that a format change cannot go unnoticed.
-    lines = [b'{"ballot":' + e + b',"position":' + str(p).encode() + b',"version":1}\n'
-             for p, e in enumerate(entries)]
-    if lines and lines[0] != board_line(0, Ballot.from_json(json.loads(entries[0]))):
-        raise ProtocolError("board entries no longer match the record's ballot lines")
-    return b"".join(lines)
+    for p, e in enumerate(entries):
+        line = b'{"ballot":' + e + b',"position":' + str(p).encode() + b',"version":1}\n'
+        if p == 0 and line != board_line(0, Ballot.from_json(json.loads(e))):
+            raise ProtocolError("board entries no longer match the record's ballot lines")
+        yield line
 
 
-def _sum_ciphertexts(entries: list[bytes], n_options: int) -> list[Ciphertext]:
+def _sum_ciphertexts(entries: Iterable[bytes], n_options: int) -> list[Ciphertext]:
+    """The option-wise sum of the ciphertexts of ``entries`` (stored board entries, read
+    once, _CHUNK at a time)."""
     columns = 2 * n_options
     totals = [Point.identity()] * columns
-    for start in range(0, len(entries), _CHUNK):
-        buf = bytearray()
-        for entry in entries[start:start + _CHUNK]:
-            cts = json.loads(entry)["ciphertexts"]
-            if len(cts) != n_options:
-                raise InvalidEncoding("a stored ballot has the wrong number of options")
-            for ct in cts:
-                for x, y in ct:
-                    buf += int(x).to_bytes(32, "little") + int(y).to_bytes(32, "little")
-        sums = Point.sum_packed(bytes(buf), columns)
-        totals = [a + b for a, b in zip(totals, sums, strict=True)]
+    buf, rows = bytearray(), 0
+    for entry in entries:
+        cts = json.loads(entry)["ciphertexts"]
+        if len(cts) != n_options:
+            raise InvalidEncoding("a stored ballot has the wrong number of options")
+        for ct in cts:
+            for x, y in ct:
+                buf += int(x).to_bytes(32, "little") + int(y).to_bytes(32, "little")
+        rows += 1
+        if rows == _CHUNK:
+            totals = _add_columns(totals, buf, columns)
+            buf, rows = bytearray(), 0
+    if rows:
+        totals = _add_columns(totals, buf, columns)
     return [Ciphertext(totals[2 * i], totals[2 * i + 1]) for i in range(n_options)]
 
 
+def _add_columns(totals: list[Point], buf: bytearray, columns: int) -> list[Point]:
+    sums = Point.sum_packed(bytes(buf), columns)
+    return [a + b for a, b in zip(totals, sums, strict=True)]
+
+
+def _zip_streaming(files: dict[str, bytes], entries: Iterable[bytes],
+                   board_head: Callable[[int], BoardHead | None]) -> bytes:
+    """The record archive of ``files`` (every record file but the ballots and the index)
+    with ``ballots.jsonl`` streamed from ``entries`` and hashed on the way, and the index
+    made after it from the digests and ``board_head(number of ballots)``: the same bytes as
+    write_archive of the whole record in memory. The archive is built in a temporary file;
+    only its compressed bytes are returned."""
+    digest, count = hashlib.sha256(), [0]
+
+    def ballot_chunks() -> Iterator[bytes]:
+        for line in _ballot_lines(entries):
+            digest.update(line)
+            count[0] += 1
+            yield line
+
+    def members() -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+        # Members go in sorted order, as write_archive writes them; "ballots.jsonl" sorts
+        # before "index.json", so the ballots' digest and count exist when the index is made.
+        for name in sorted([*files, BALLOTS_FILE, INDEX]):
+            if name == BALLOTS_FILE:
+                yield name, ballot_chunks()
+            elif name == INDEX:
+                digests = {n: sha256_hex(data) for n, data in files.items()}
+                digests[BALLOTS_FILE] = digest.hexdigest()
+                yield name, index_from_digests(digests, board_head(count[0]))
+            else:
+                yield name, files[name]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "record.zip"
+        write_zip(path, members())
+        return path.read_bytes()
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
+    """The archive of a whole record held in memory (the reference for _zip_streaming)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "record.zip"
         write_archive(files, path)

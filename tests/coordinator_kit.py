@@ -16,7 +16,6 @@ from functools import lru_cache
 import pytest
 from nacl.signing import SigningKey
 from zkvote.circuits.ballot import preset
-from zkvote.coordinator.auth import key_id
 from zkvote.coordinator.settings import Settings
 from zkvote.coordinator.storage import Storage
 
@@ -26,6 +25,7 @@ from zkvote.identity import Identity
 from zkvote.keycache import BallotKeys, insecure_ballot_keys
 from zkvote.merkle import LeanIMT
 from zkvote.poll import PollManifest, poll_scope, rule_spec, vk_hash
+from zkvote.request_signing import key_id
 from zkvote.snark.snarkjs_json import verifying_key_to_json
 
 K, DEPTH = 2, 4

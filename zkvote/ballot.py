@@ -24,28 +24,40 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from zkvote.babyjub import ORDER, Point
+from zkvote.babyjub import A as BJJ_A
+from zkvote.babyjub import D as BJJ_D
 from zkvote.elgamal import Ciphertext, encrypt_vector
 from zkvote.errors import (
     InvalidArgument,
     InvalidBallot,
     InvalidEncoding,
     InvalidInput,
+    InvalidPoint,
     InvalidProof,
+    NotInSubgroup,
 )
 from zkvote.field import FR_MODULUS
+from zkvote.g2 import G2
 from zkvote.identity import Identity
 from zkvote.jsonmodel import canonical_json
 from zkvote.merkle import LeanIMT
 from zkvote.poll import PollManifest, check_poll_id
 from zkvote.sigma import list_from_json, object_from_json, parse_decimal
 from zkvote.snark.keys import PreparedVerifyingKey, Proof, VerifyingKey, prepare_verifying_key
-from zkvote.snark.snarkjs_json import g1_to_json, g2_to_json, proof_from_json
-from zkvote.snark.verifier import batch_verify, find_invalid, verify
+from zkvote.snark.snarkjs_json import (
+    g1_from_json,
+    g1_to_json,
+    g2_affine_from_json,
+    g2_to_json,
+    proof_from_json,
+)
+from zkvote.snark.verifier import batch_verify, find_invalid, g2_subgroup_failures, verify
 
 BALLOT_VERSION = 1
 _BALLOT_KEYS = ("poll_id", "root", "nullifier", "ciphertexts", "proof")
@@ -69,11 +81,30 @@ def _pair(item: object, what: str) -> list:
     return item
 
 
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,99}")  # ASCII only: [0-9], not \d
+
+
+def _fr(value: object, what: str) -> int:
+    # Fast path for the well-formed case (a ballot has ~40 of these); anything else goes
+    # through parse_decimal, which raises the precise error.
+    if type(value) is str and _DECIMAL.fullmatch(value):
+        v = int(value)
+        if v < FR_MODULUS:
+            return v
+    return parse_decimal(value, FR_MODULUS, what)
+
+
 def _curve_point(value: object, what: str) -> Point:
     if not isinstance(value, list) or len(value) != 2:
         raise InvalidEncoding(f"{what}: a point is [x, y]")
-    x, y = (parse_decimal(c, FR_MODULUS, f"{what} coordinate") for c in value)
-    return Point.from_affine(x, y, subgroup=False)
+    x, y = _fr(value[0], what), _fr(value[1], what)
+    # a x^2 + y^2 = 1 + d x^2 y^2 over Fr, checked with Python ints: for one point this is
+    # several times cheaper than the native round trip of Point.from_affine, and it is the
+    # same check (coordinates already canonical, below r).
+    x2, y2 = x * x % FR_MODULUS, y * y % FR_MODULUS
+    if (BJJ_A * x2 + y2 - 1 - BJJ_D * (x2 * y2 % FR_MODULUS)) % FR_MODULUS:
+        raise InvalidPoint(f"{what}: not a BabyJubJub point")
+    return Point._trusted((x, y))
 
 
 def proof_to_dict(proof: Proof) -> dict[str, Any]:
@@ -136,15 +167,73 @@ class Ballot:
         (on-curve is still checked), which dominates parsing time. Only for ballots whose proof
         is then verified before anything else uses them: the circuit computes the ciphertexts
         as r·G and v·G + r·H from subgroup points, so a valid proof implies membership."""
-        doc = object_from_json(data, _BALLOT_KEYS, "ballot", version=BALLOT_VERSION)
-        if not isinstance(doc["poll_id"], str):
-            raise InvalidEncoding("ballot poll_id must be a string")
-        return cls(poll_id=doc["poll_id"],
-                   root=parse_decimal(doc["root"], FR_MODULUS, "ballot root"),
-                   nullifier=parse_decimal(doc["nullifier"], FR_MODULUS, "ballot nullifier"),
-                   ciphertexts=_ciphertexts(doc["ciphertexts"], "ballot ciphertexts",
-                                            subgroup_checks),
-                   proof=proof_from_dict(doc["proof"]))
+        poll_id, root, nullifier, ciphertexts, proof = _ballot_fields(data, subgroup_checks)
+        return cls(poll_id=poll_id, root=root, nullifier=nullifier, ciphertexts=ciphertexts,
+                   proof=proof_from_dict(proof))
+
+
+def _ballot_fields(data: object, subgroup_checks: bool
+                   ) -> tuple[str, int, int, tuple[Ciphertext, ...], object]:
+    """A ballot document's fields, parsed (ciphertexts as Ballot.from_json does), but the
+    proof still as JSON."""
+    doc = object_from_json(data, _BALLOT_KEYS, "ballot", version=BALLOT_VERSION)
+    if not isinstance(doc["poll_id"], str):
+        raise InvalidEncoding("ballot poll_id must be a string")
+    return (doc["poll_id"], _fr(doc["root"], "ballot root"),
+            _fr(doc["nullifier"], "ballot nullifier"),
+            _ciphertexts(doc["ciphertexts"], "ballot ciphertexts", subgroup_checks),
+            doc["proof"])
+
+
+def _proof_parts(data: object) -> tuple[Any, Any, Any]:
+    """(A, B, C) of a proof document, checked as :func:`proof_from_dict` does except that B
+    is only checked to lie on the twist (affine coordinates, not yet a G2 value)."""
+    if not isinstance(data, dict) or set(data) != _PROOF_KEYS:
+        raise InvalidEncoding("a proof has exactly pi_a, pi_b, pi_c, protocol, curve")
+    if data["curve"] != "bn128":
+        raise InvalidEncoding("a ballot proof's curve is written \"bn128\"")
+    if data["protocol"] != "groth16":
+        raise InvalidEncoding(f"proof: protocol must be \"groth16\", not {data['protocol']!r}")
+    return (g1_from_json(data["pi_a"], "pi_a"), g2_affine_from_json(data["pi_b"], "pi_b"),
+            g1_from_json(data["pi_c"], "pi_c"))
+
+
+def parse_ballots(docs: Sequence[object], *, subgroup_checks: bool = False
+                  ) -> list[Ballot | InvalidInput]:
+    """Parse many ballot documents; one result per document, in order: the
+    :class:`Ballot`, or the InvalidInput error (InvalidEncoding, FieldRangeError,
+    InvalidPoint, NotInSubgroup, InvalidArgument) that ``Ballot.from_json(doc,
+    subgroup_checks=subgroup_checks)`` would raise for it.
+
+    Equally strict for the proofs, faster: each proof's B point is checked on the twist
+    while parsing, then all B points at once for membership in G2 with random linear
+    combinations (:func:`zkvote.snark.verifier.g2_subgroup_failures`; a point outside G2
+    escapes with probability below 2^-127), and only if that fails one by one, so that each
+    bad ballot gets its own NotInSubgroup. ``subgroup_checks`` is as for
+    :meth:`Ballot.from_json` (the BabyJubJub ciphertext points; default off, for ballots
+    whose proofs are verified before anything uses them). Never raises for bad documents."""
+    results: list[Any] = []
+    parsed: list[int] = []
+    for doc in docs:
+        try:
+            poll_id, root, nullifier, ciphertexts, proof = _ballot_fields(doc, subgroup_checks)
+            results.append((poll_id, root, nullifier, ciphertexts, *_proof_parts(proof)))
+            parsed.append(len(results) - 1)
+        except InvalidInput as exc:
+            results.append(exc)
+    outside = g2_subgroup_failures([results[i][5] for i in parsed])
+    for j in outside:
+        results[parsed[j]] = NotInSubgroup("pi_b: G2 point outside the prime-order subgroup")
+    for i in parsed:
+        if isinstance(results[i], InvalidInput):
+            continue
+        poll_id, root, nullifier, ciphertexts, a, b, c = results[i]
+        g2 = G2.identity() if b is None else G2._trusted(b)  # in G2: checked above
+        try:
+            results[i] = Ballot(poll_id, root, nullifier, ciphertexts, Proof(a, g2, c))
+        except InvalidInput as exc:
+            results[i] = exc
+    return results
 
 
 def _encrypted_part(poll_id: str, root: int, ciphertexts: Sequence[Ciphertext]) -> dict:
@@ -381,6 +470,6 @@ def verify_ballots(ballots: Sequence[Ballot], manifest: PollManifest,
 
 
 __all__ = ["BALLOT_VERSION", "Ballot", "BallotRejected", "BallotSecrets", "ChallengedBallot",
-           "ballot_statement", "build_ballot", "proof_from_dict",
+           "ballot_statement", "build_ballot", "parse_ballots", "proof_from_dict",
            "proof_to_dict", "tracking_code", "tracking_code_of_json", "verify_ballot",
            "verify_ballots", "verify_challenge"]

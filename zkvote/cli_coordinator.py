@@ -52,8 +52,8 @@ def serve(
         import uvicorn
 
         from zkvote.coordinator.app import create_app
-        from zkvote.coordinator.auth import key_id
         from zkvote.coordinator.settings import settings_for_data_dir
+        from zkvote.request_signing import key_id
 
         extra = {} if verify_workers is None else {"verify_workers": verify_workers}
         settings = settings_for_data_dir(

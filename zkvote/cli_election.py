@@ -1,8 +1,8 @@
 """Election commands:
 
-- ``zkvote verify RECORD [--json] [--workers N]`` - verify an election record (directory or
-  .zip/.tar.gz archive) in numbered steps; exit 0 if every step passes, 1 if a check fails,
-  2 if the record is malformed or missing.
+- ``zkvote verify RECORD [--json] [--workers N] [--log-key HEX]`` - verify an election record
+  (directory or .zip/.tar.gz archive) in numbered steps; exit 0 if every step passes, 1 if a
+  check fails, 2 if the record is malformed or missing (or the pinned key is not 64 hex).
 - ``zkvote election simulate --preset NAME --voters N --options K --trustees T/N --out DIR``
   - run a whole election in one process (INSECURE single-party circuit setup, cached) and write
   its record to DIR and DIR.tar.gz.
@@ -60,11 +60,22 @@ def verify(
     workers: Annotated[int | None, typer.Option("--workers", min=1,
                                                 help="processes for ballot proofs "
                                                      "(default: all cores)")] = None,
+    log_key: Annotated[str | None, typer.Option(
+        "--log-key", metavar="HEX",
+        help="the bulletin board's Ed25519 public key (64 hex), obtained out of band: the "
+             "record's board head must be signed by exactly this key")] = None,
 ) -> None:
     """Verify an election record: every ballot proof, the re-vote policy, challenged
     ballots, the aggregate, each trustee's decryption proof, the combination, the tally and
     the outcome. Exit 0 all pass, 1 a check fails, 2 malformed or missing record."""
-    from zkvote.verify import verify_record
+    from zkvote.verify import parse_log_key, verify_record
+
+    pinned = None
+    if log_key is not None:
+        try:
+            pinned = parse_log_key(log_key)
+        except InvalidInput as exc:
+            _fail(EXIT_MALFORMED, f"--log-key: {exc}")
 
     with _progress() as bar:
         task = bar.add_task("4. ballot proofs", total=None, visible=False)
@@ -72,7 +83,8 @@ def verify(
         def progress(step: int, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, visible=True)
 
-        report = verify_record(record, workers=workers, progress=progress)
+        report = verify_record(record, workers=workers, progress=progress,
+                               log_key=pinned)
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:

@@ -2,7 +2,7 @@
 endpoint (docs/coordinator.md), over httpx.
 
 Public calls need nothing; admin and trustee calls are Ed25519-signed requests (the
-coordinator's scheme, :func:`zkvote.coordinator.auth.signed_headers`) with the ``signing_key``
+coordinator's scheme, :func:`zkvote.request_signing.signed_headers`) with the ``signing_key``
 given to the client. Ballots are never signed: voters are anonymous.
 
 Errors. An error answer ``{"error": {"code", "message"}}`` raises a :class:`CoordinatorError`
@@ -32,6 +32,7 @@ from nacl.signing import SigningKey
 
 from zkvote.errors import InvalidInput, ZkvoteError
 from zkvote.jsonmodel import load_json
+from zkvote.request_signing import signed_headers
 
 API_VERSION = 1
 BOARDS = ("ballots", "challenged")
@@ -209,8 +210,6 @@ class CoordinatorClient:
             request = self.http.build_request(method, path, content=content or None,
                                               params=query or None, headers=headers)
             if signed:
-                from zkvote.coordinator.auth import signed_headers
-
                 target = request.url.raw_path.decode("ascii")
                 request.headers.update(signed_headers(self.signing_key, method, target,
                                                       content))

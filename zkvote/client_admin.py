@@ -41,9 +41,11 @@ from zkvote.client import (
     CoordinatorError,
     error_from_response,
 )
+from zkvote.decryption import partial_decrypt
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput, ProtocolError, ZkvoteError
 from zkvote.jsonmodel import load_json
+from zkvote.request_signing import signed_headers
 from zkvote.threshold import (
     Complaint,
     ComplaintAnswer,
@@ -52,16 +54,7 @@ from zkvote.threshold import (
     Round1Message,
     Trustee,
     TrusteeShare,
-    partial_decrypt,
 )
-
-
-def _signed_headers(key: SigningKey, method: str, path: str, content: bytes) -> dict[str, str]:
-    # The request-signing scheme is defined next to its checker (no web imports there).
-    from zkvote.coordinator.auth import signed_headers
-
-    return signed_headers(key, method, path, content)
-
 
 Progress = Callable[[str], None]
 ADMIN_KEY_FILE = "admin_ed25519.key"  # the coordinator's name for it (coordinator.settings)
@@ -124,8 +117,6 @@ class OperatorClient(CoordinatorClient):
         (RequestInvalid / Rejected ``wrong_proving_key`` otherwise). Not retried."""
         if self.signing_key is None:
             raise InvalidInput("uploading a proving key needs the admin key")
-        from zkvote.coordinator.auth import signed_headers
-
         path = f"/polls/{poll_id}/proving-key"
         request = self.http.build_request("PUT", path, content=data, headers={
             "content-type": "application/octet-stream", "accept": "application/json"})
@@ -276,7 +267,7 @@ class SignedClient:
         content = b"" if body is None else json.dumps(body).encode()
         headers = {"content-type": "application/json"} if body is not None else {}
         if signed if signed is not None else self.key is not None:
-            headers.update(_signed_headers(self.key, method, path, content))
+            headers.update(signed_headers(self.key, method, path, content))
         response = self.http.request(method, path, content=content, headers=headers)
         if response.status_code >= 400:
             raise error_from_response(response)

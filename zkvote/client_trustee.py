@@ -34,6 +34,7 @@ from zkvote.board import verify_tree_head
 from zkvote.board_tree import MerkleTree, leaf_hash
 from zkvote.client import BadResponse, ConflictError, CoordinatorClient, parsed
 from zkvote.client_receipts import board_log_id, verify_key_from_hex
+from zkvote.decryption import PartialDecryption, partial_decrypt
 from zkvote.errors import InvalidEncoding, InvalidInput, InvalidProof, ProtocolError
 from zkvote.jsonmodel import canonical_json
 from zkvote.poll import PollManifest
@@ -44,11 +45,9 @@ from zkvote.threshold import (
     DKGContext,
     DKGTranscript,
     EncryptedShare,
-    PartialDecryption,
     Round1Message,
     Trustee,
     TrusteeShare,
-    partial_decrypt,
     verify_dkg_transcript,
 )
 from zkvote.wallet import DEFAULT_NAME, Wallet

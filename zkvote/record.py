@@ -23,6 +23,7 @@ from zkvote.ballot import Ballot, ChallengedBallot
 from zkvote.board import VERSION as BOARD_VERSION
 from zkvote.board import TreeHead, derive_log_id, sign_tree_head
 from zkvote.board_tree import leaf_hash, merkle_root
+from zkvote.decryption import PartialDecryption
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidEncoding
 from zkvote.jsonmodel import (
@@ -56,7 +57,7 @@ from zkvote.record_files import (
 from zkvote.snark.keys import VerifyingKey
 from zkvote.snark.snarkjs_json import verifying_key_from_json, verifying_key_to_json
 from zkvote.tally import REASON_DUPLICATE, REASON_SUPERSEDED
-from zkvote.threshold import DKGTranscript, PartialDecryption
+from zkvote.threshold import DKGTranscript
 
 DOC_VERSION = 1
 MAX_BALLOT_LINE = 1 << 16

@@ -27,12 +27,14 @@ standard library.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
 import os
 import tarfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -129,11 +131,19 @@ def sha256_hex(data: bytes) -> str:
 def make_index(files: dict[str, bytes], board_head: BoardHead | None = None) -> bytes:
     """The canonical ``index.json`` for ``files`` (every record file but the index), carrying
     ``board_head`` (or ``null``)."""
+    return index_from_digests({name: sha256_hex(data) for name, data in files.items()},
+                              board_head)
+
+
+def index_from_digests(digests: dict[str, str], board_head: BoardHead | None = None) -> bytes:
+    """:func:`make_index` from the files' sha256 hex digests instead of their contents (for
+    a writer that streams a large file and hashes it on the way). KeyError without the
+    manifest's digest."""
     index: dict[str, Any] = {
         "version": RECORD_VERSION,
         "format": RECORD_FORMAT,
-        "manifest_sha256": sha256_hex(files[MANIFEST]),
-        "files": {name: sha256_hex(files[name]) for name in sorted(files)},
+        "manifest_sha256": digests[MANIFEST],
+        "files": {name: digests[name] for name in sorted(digests)},
         "board_head": board_head.to_json() if board_head is not None else None,
     }
     return canonical_json(index) + b"\n"
@@ -312,12 +322,7 @@ def write_archive(files: dict[str, bytes], path: str | os.PathLike[str]) -> None
     fixed timestamps so the same record gives the same bytes."""
     p = Path(path)
     if str(p).endswith(".zip"):
-        with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, data in sorted(files.items()):
-                info = zipfile.ZipInfo(_safe_name(name), date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, data)
+        write_zip(p, sorted(files.items()))
     elif str(p).endswith((".tar.gz", ".tgz")):
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tf:
@@ -328,6 +333,38 @@ def write_archive(files: dict[str, bytes], path: str | os.PathLike[str]) -> None
         p.write_bytes(gzip.compress(buffer.getvalue(), mtime=0))
     else:
         raise InvalidEncoding(f"unknown archive type for {p} (use .zip or .tar.gz)")
+
+
+def write_zip(path: str | os.PathLike[str],
+              members: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
+    """Write a .zip of ``members`` in the order given, each (name, data) with ``data`` the
+    bytes or an iterable of byte chunks that is streamed into the archive (compressed as it
+    comes, so a large member never sits in memory whole; ``members`` itself may be a
+    generator that builds later members from what earlier ones streamed). Fixed timestamps
+    and modes: :func:`write_archive` gives the same bytes for the same (sorted) contents.
+    InvalidEncoding for an unsafe name or a member of 2 GiB or more (no ZIP64: the reader's
+    limit is that size anyway)."""
+    with zipfile.ZipFile(Path(path), "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            info = zipfile.ZipInfo(_safe_name(name), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            if isinstance(data, bytes | bytearray):
+                zf.writestr(info, bytes(data))
+                continue
+            member = zf.open(info, "w")
+            try:
+                for chunk in data:
+                    member.write(chunk)
+            except BaseException:
+                # close the handle so that the archive's own close does not mask the error
+                with contextlib.suppress(Exception):
+                    member.close()
+                raise
+            try:
+                member.close()
+            except RuntimeError:  # zipfile: the member outgrew the non-ZIP64 header
+                raise InvalidEncoding(f"{name} is too large for a record archive") from None
 
 
 def rewrite_index(directory: str | os.PathLike[str]) -> None:
@@ -348,6 +385,6 @@ def rewrite_index(directory: str | os.PathLike[str]) -> None:
 __all__ = ["AGGREGATE", "ARCHIVE_SUFFIXES", "BALLOTS", "CHALLENGED", "DKG", "INDEX", "MANIFEST",
            "BoardHead",
            "OUTCOME", "PARTIALS", "RECORD_FILES", "RECORD_FORMAT", "RECORD_VERSION", "TALLY",
-           "VERIFICATION_KEY", "RecordIndex", "index_problems", "is_archive", "make_index",
-           "missing_files", "parse_index", "read_record_files", "rewrite_index", "sha256_hex",
-           "write_archive", "write_record_files"]
+           "VERIFICATION_KEY", "RecordIndex", "index_from_digests", "index_problems",
+           "is_archive", "make_index", "missing_files", "parse_index", "read_record_files",
+           "rewrite_index", "sha256_hex", "write_archive", "write_record_files", "write_zip"]

@@ -7,7 +7,7 @@
 2. :func:`aggregate_counted` sums the counted ballots' ciphertext vectors option by option
    (zkvote.elgamal.aggregate, native batched additions).
 3. Each present trustee publishes a partial decryption of the aggregate with DLEQ proofs
-   (zkvote.threshold.partial_decrypt); :func:`decrypt_tally` verifies every partial against
+   (zkvote.decryption.partial_decrypt); :func:`decrypt_tally` verifies every partial against
    the trustee's public share in the manifest, combines any t or more of them (Lagrange at 0)
    into m_i·G and decodes m_i by baby-step giant-step, searching 0..tally_bound.
 """
@@ -19,17 +19,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from zkvote.babyjub import Point
-from zkvote.elgamal import Ciphertext, aggregate, decode
-from zkvote.errors import DiscreteLogNotFound, InvalidArgument, ProtocolError
-from zkvote.poll import PollManifest
-from zkvote.threshold import (
-    DKGContext,
+from zkvote.decryption import (
     PartialDecryption,
-    TrusteeShare,
     combine_partials,
     partial_decrypt,
     verify_partial_decryption,
 )
+from zkvote.elgamal import Ciphertext, aggregate, decode
+from zkvote.errors import DiscreteLogNotFound, InvalidArgument, ProtocolError
+from zkvote.poll import PollManifest
+from zkvote.threshold import DKGContext, TrusteeShare
 
 POLICIES = ("first", "last")
 REASON_DUPLICATE = "duplicate-nullifier"

@@ -24,14 +24,15 @@ from coordinator_kit import (
     settings,
 )
 from zkvote.coordinator.app import create_app
-from zkvote.coordinator.auth import signed_headers
 
 from zkvote.babyjub import Point
 from zkvote.client_admin import SignedClient
+from zkvote.decryption import partial_decrypt
 from zkvote.elgamal import Ciphertext
 from zkvote.field import FR_MODULUS
 from zkvote.jsonmodel import canonical_json
-from zkvote.threshold import DKGContext, partial_decrypt
+from zkvote.request_signing import signed_headers
+from zkvote.threshold import DKGContext
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -13,9 +13,9 @@ from coordinator_kit import ADMIN_KEY, INTRUDER_KEY, kit, publish_group, setting
 from election_helpers import SMALL, keys
 from zkvote.coordinator import proving_keys
 from zkvote.coordinator.app import create_app
-from zkvote.coordinator.auth import key_id, signed_headers
 
 from zkvote.client_admin import SignedClient
+from zkvote.request_signing import key_id, signed_headers
 from zkvote.snark.zkey_file import zkey_to_bytes
 
 with warnings.catch_warnings():

@@ -568,3 +568,60 @@ def test_a_malformed_board_head_is_malformed(copy):
     report = verify_record(copy, workers=1)
     assert report.first_failure.number == 1 and "log_public_key" in report.first_failure.detail
     assert report.malformed and report.exit_code == 2
+
+
+# ---- a pinned log key (zkvote verify --log-key)
+
+
+def resign_head_under_another_key_over_the_same_board(d):
+    # A forger re-signs the very same board under a key of its own: the record is fully
+    # consistent, so only a key pinned out of band exposes it.
+    from nacl.signing import SigningKey
+
+    from zkvote.ballot import Ballot
+    from zkvote.record import sign_board_head
+
+    ballots = [Ballot.from_json(x["ballot"]) for x in board(d)]
+    head = sign_board_head(SigningKey(bytes(range(32))), load(d, "manifest.json")["poll_id"],
+                           ballots, 0)
+    edit_board_head(d, lambda h: h.update(head.to_json()))
+
+
+def honest_log_key(d: Path) -> str:
+    return load(d, "index.json")["board_head"]["log_public_key"]
+
+
+def test_the_honest_record_verifies_under_its_pinned_log_key(honest):
+    key = honest_log_key(honest)
+    for pinned in (key, key.upper(), bytes.fromhex(key)):
+        report = verify_record(honest, workers=1, log_key=pinned)
+        assert report.ok, [s.to_json() for s in report.steps]
+        assert "pinned log key" in report.steps[4].detail
+
+
+def test_a_head_signed_by_another_key_fails_only_when_the_key_is_pinned(honest, copy):
+    key = honest_log_key(honest)
+    resign_head_under_another_key_over_the_same_board(copy)
+    rewrite_index(copy)
+    assert verify_record(copy, workers=1).ok  # unpinned: the record's own key is trusted
+    report = verify_record(copy, workers=1, log_key=key)
+    assert report.first_failure.number == 5 and report.exit_code == 1
+    assert f"is not the pinned log key {key}" in report.first_failure.detail
+
+
+def test_a_record_without_a_board_head_fails_when_a_log_key_is_pinned(honest, copy):
+    key = honest_log_key(honest)
+    index = load(copy, "index.json")
+    index["board_head"] = None
+    save(copy, "index.json", index)
+    report = verify_record(copy, workers=1, log_key=key)
+    assert report.first_failure.number == 5 and report.exit_code == 1
+    assert report.first_failure.detail == "board head absent but a log key was pinned"
+
+
+@pytest.mark.parametrize("bad", ["00" * 31, "zz" * 32, "0x" + "00" * 31, b"\x00" * 31, 7])
+def test_a_malformed_pinned_log_key_is_refused(honest, bad):
+    from zkvote.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument):
+        verify_record(honest, workers=1, log_key=bad)

@@ -7,10 +7,12 @@ import random
 
 import pytest
 
+from zkvote import decryption as dec
 from zkvote import elgamal
 from zkvote import threshold as th
 from zkvote._reference import babyjub as ref
 from zkvote.babyjub import GENERATOR, ORDER
+from zkvote.decryption import PartialDecryption
 from zkvote.errors import (
     FieldRangeError,
     InvalidArgument,
@@ -24,7 +26,6 @@ from zkvote.threshold import (
     DKGContext,
     DKGTranscript,
     EncryptedShare,
-    PartialDecryption,
     Round1Message,
     Trustee,
     TrusteeShare,
@@ -33,7 +34,7 @@ from zkvote.threshold import (
 CTX = DKGContext("poll-adv", 3, 2)
 TRANSCRIPT, SHARES = th.run_dkg(CTX, random.Random(1))
 CTS = elgamal.aggregate([elgamal.encrypt_vector(TRANSCRIPT.joint_public_key, [1, 0])[0]], 2)
-PARTIAL = th.partial_decrypt(SHARES[0], CTS, CTX)
+PARTIAL = dec.partial_decrypt(SHARES[0], CTS, CTX)
 T8 = ref.mul(GENERATOR, ORDER)
 T8_JSON = [str(T8[0]), str(T8[1])]
 

@@ -164,9 +164,9 @@ def test_openapi_documents_every_route_and_request_body(client: TestClient) -> N
 
 def test_proving_key_is_served_publicly_with_its_sha256(db_url: str, tmp_path) -> None:  # noqa: F811
     from coordinator_kit import draft, publish_group
-    from zkvote.coordinator.auth import key_id
     from zkvote.coordinator.proving_keys import store_proving_key
 
+    from zkvote.request_signing import key_id
     from zkvote.snark.zkey_file import zkey_to_bytes
 
     data = zkey_to_bytes(kit().keys.zkey)

@@ -116,3 +116,20 @@ def test_simulate_rejects_bad_settings_with_exit_2(tmp_path, args):
     result = run("election", "simulate", *flat, env={"ZKVOTE_CACHE_DIR": str(cache_root())})
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "out" / "index.json").exists()
+
+
+def test_verify_with_a_pinned_log_key_exits_0_for_the_right_key_and_1_for_another(record):
+    key = json.loads((record / "index.json").read_text())["board_head"]["log_public_key"]
+    good = run("verify", record, "--log-key", key, "--workers", 1)
+    assert good.exit_code == 0, good.output
+    assert "pinned log key" in good.stdout
+    other = "11" * 32
+    bad = run("verify", record, "--log-key", other, "--workers", 1)
+    assert bad.exit_code == 1
+    assert one_line_error(bad).startswith("error: step 5 (board head")
+    assert f"not the pinned log key {other}" in bad.stderr
+
+
+def test_verify_with_a_malformed_log_key_exits_2(record):
+    result = run("verify", record, "--log-key", "abc")
+    assert result.exit_code == 2 and "--log-key" in one_line_error(result)

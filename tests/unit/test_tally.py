@@ -7,6 +7,7 @@ import pytest
 from election_helpers import fake_manifest
 
 from zkvote.babyjub import ORDER, Point
+from zkvote.decryption import PartialDecryption, partial_decrypt
 from zkvote.elgamal import Ciphertext, encrypt_vector
 from zkvote.errors import DiscreteLogNotFound, InvalidArgument, InvalidProof, ProtocolError
 from zkvote.sigma import DLEQProof
@@ -17,7 +18,7 @@ from zkvote.tally import (
     decrypt_tally,
     partial_decryptions,
 )
-from zkvote.threshold import DKGContext, PartialDecryption, partial_decrypt, run_dkg
+from zkvote.threshold import DKGContext, run_dkg
 
 
 def test_policy_first_counts_the_earliest_ballot_per_nullifier():

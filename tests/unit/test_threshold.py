@@ -7,16 +7,17 @@ import random
 
 import pytest
 
+from zkvote import decryption as dec
 from zkvote import elgamal
 from zkvote import threshold as th
 from zkvote.babyjub import ORDER, Point
+from zkvote.decryption import PartialDecryption
 from zkvote.errors import InvalidArgument, InvalidProof, ProtocolError
 from zkvote.sigma import SchnorrProof
 from zkvote.threshold import (
     Complaint,
     DKGContext,
     DKGTranscript,
-    PartialDecryption,
     Trustee,
     TrusteeShare,
 )
@@ -31,8 +32,8 @@ def tally_ciphertexts(pk: Point, rng: random.Random) -> list[elgamal.Ciphertext]
 
 
 def decrypt_with(shares, cts, ctx, rng=None):
-    partials = [th.partial_decrypt(s, cts, ctx, rng=rng) for s in shares]
-    points = th.combine_partials(partials, cts, ctx.t)
+    partials = [dec.partial_decrypt(s, cts, ctx, rng=rng) for s in shares]
+    points = dec.combine_partials(partials, cts, ctx.t)
     return [elgamal.decode(p, 1000) for p in points]
 
 
@@ -90,9 +91,9 @@ def test_any_t_trustees_decrypt_the_same_tally_and_t_minus_1_cannot(t, n):
         assert decrypt_with(subset, cts, ctx, rng) == TALLY
     if n > t:
         assert decrypt_with(shares, cts, ctx, rng) == TALLY  # more than t is fine too
-    partials = [th.partial_decrypt(s, cts, ctx, rng=rng) for s in shares[: t - 1]]
+    partials = [dec.partial_decrypt(s, cts, ctx, rng=rng) for s in shares[: t - 1]]
     with pytest.raises(ProtocolError):
-        th.combine_partials(partials, cts, t)
+        dec.combine_partials(partials, cts, t)
 
 
 def test_partial_decryptions_verify_against_public_shares():
@@ -101,8 +102,8 @@ def test_partial_decryptions_verify_against_public_shares():
     transcript, shares = th.run_dkg(ctx, rng)
     cts = tally_ciphertexts(transcript.joint_public_key, rng)
     for s in shares:
-        partial = th.partial_decrypt(s, cts, ctx, rng=rng)
-        th.verify_partial_decryption(transcript.public_shares[s.index - 1], cts, partial, ctx)
+        partial = dec.partial_decrypt(s, cts, ctx, rng=rng)
+        dec.verify_partial_decryption(transcript.public_shares[s.index - 1], cts, partial, ctx)
         assert PartialDecryption.from_json(partial.to_json()) == partial
 
 
@@ -291,32 +292,32 @@ def test_partial_decryption_with_a_wrong_share_fails_verification():
     ctx, tr, shares, cts = decryption_case()
     impostor = TrusteeShare(1, shares[1].secret_share, shares[1].public_share,
                             tr.joint_public_key)  # trustee 2's key, labelled trustee 1
-    partial = th.partial_decrypt(impostor, cts, ctx)
+    partial = dec.partial_decrypt(impostor, cts, ctx)
     with pytest.raises(InvalidProof, match="trustee 1"):
-        th.verify_partial_decryption(tr.public_shares[0], cts, partial, ctx)
+        dec.verify_partial_decryption(tr.public_shares[0], cts, partial, ctx)
 
 
 def test_partial_decryption_with_an_altered_share_fails_naming_the_option():
     ctx, tr, shares, cts = decryption_case()
-    partial = th.partial_decrypt(shares[0], cts, ctx)
+    partial = dec.partial_decrypt(shares[0], cts, ctx)
     altered = list(partial.shares)
     altered[2] = altered[2] + Point.base8()
     bad = PartialDecryption(1, altered, partial.proofs)
     with pytest.raises(InvalidProof, match="option 2"):
-        th.verify_partial_decryption(tr.public_shares[0], cts, bad, ctx)
+        dec.verify_partial_decryption(tr.public_shares[0], cts, bad, ctx)
 
 
 def test_partial_decryption_moved_to_another_poll_or_ciphertext_fails():
     ctx, tr, shares, cts = decryption_case()
-    partial = th.partial_decrypt(shares[0], cts, ctx)
+    partial = dec.partial_decrypt(shares[0], cts, ctx)
     with pytest.raises(InvalidProof):
-        th.verify_partial_decryption(tr.public_shares[0], cts, partial,
+        dec.verify_partial_decryption(tr.public_shares[0], cts, partial,
                                      DKGContext("poll-other", 3, 2))
     swapped = [cts[1], cts[0], *cts[2:]]
     with pytest.raises(InvalidProof):
-        th.verify_partial_decryption(tr.public_shares[0], swapped, partial, ctx)
+        dec.verify_partial_decryption(tr.public_shares[0], swapped, partial, ctx)
     with pytest.raises(InvalidProof):
-        th.verify_partial_decryption(tr.public_shares[0], cts[:3], partial, ctx)
+        dec.verify_partial_decryption(tr.public_shares[0], cts[:3], partial, ctx)
 
 
 def test_prover_refuses_a_secret_share_that_does_not_match_its_public_share():
@@ -324,14 +325,14 @@ def test_prover_refuses_a_secret_share_that_does_not_match_its_public_share():
     wrong = TrusteeShare(1, (shares[0].secret_share + 1) % ORDER, shares[0].public_share,
                          tr.joint_public_key)
     with pytest.raises(InvalidArgument):
-        th.partial_decrypt(wrong, cts, ctx)
+        dec.partial_decrypt(wrong, cts, ctx)
 
 
 def test_combine_refuses_duplicate_trustees():
     ctx, _, shares, cts = decryption_case()
-    p = th.partial_decrypt(shares[0], cts, ctx)
+    p = dec.partial_decrypt(shares[0], cts, ctx)
     with pytest.raises(ProtocolError):
-        th.combine_partials([p, p], cts, 2)
+        dec.combine_partials([p, p], cts, 2)
 
 
 def test_lagrange_coefficients_interpolate_a_polynomial_at_zero():
@@ -342,11 +343,11 @@ def test_lagrange_coefficients_interpolate_a_polynomial_at_zero():
         return sum(a * x**k for k, a in enumerate(coeffs)) % ORDER
 
     for subset in ([1, 2, 3], [2, 4, 5], [1, 3, 5, 7]):
-        assert sum(th.lagrange_coefficient(j, subset) * f(j) for j in subset) % ORDER == coeffs[0]
+        assert sum(dec.lagrange_coefficient(j, subset) * f(j) for j in subset) % ORDER == coeffs[0]
     with pytest.raises(InvalidArgument):
-        th.lagrange_coefficient(4, [1, 2, 3])
+        dec.lagrange_coefficient(4, [1, 2, 3])
     with pytest.raises(InvalidArgument):
-        th.lagrange_coefficient(1, [1, 1, 2])
+        dec.lagrange_coefficient(1, [1, 1, 2])
 
 
 def test_trustee_share_hides_its_secret_and_round_trips():

@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import re
 
+from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidPoint
-from zkvote.field import FR_MODULUS
+from zkvote.field import FR_MODULUS, to_fq
 from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.pairing import pairing
@@ -106,19 +107,42 @@ def _fq2(value: object, what: str) -> tuple[int, int]:
     return c0, c1
 
 
-def g2_from_json(value: object, what: str = "G2 point") -> G2:
-    """A G2 point from snarkjs's ``[[x0, x1], [y0, y1], [z0, z1]]`` (z = 1 or, for the
-    identity, x = 0, y = 1, z = 0); checks the twist equation and the subgroup."""
+def _g2_coordinates(value: object, what: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     x, y, z = (_fq2(c, what) for c in _list(value, 3, what))
     if z == (0, 0):
         if (x, y) != ((0, 0), (1, 0)):
             raise InvalidEncoding(f"{what}: the identity must have x = 0, y = 1")
-        return G2.identity()
+        return None
     if z != (1, 0):
         raise InvalidEncoding(f"{what}: projective z must be 1 (normalised) or 0")
     if x == (0, 0) and y == (0, 0):  # G2.from_affine would read this as the identity
         raise InvalidPoint(f"{what}: (0, 0) is not on the twist")
-    return G2.from_affine(x, y)
+    return x, y
+
+
+def g2_from_json(value: object, what: str = "G2 point") -> G2:
+    """A G2 point from snarkjs's ``[[x0, x1], [y0, y1], [z0, z1]]`` (z = 1 or, for the
+    identity, x = 0, y = 1, z = 0); checks the twist equation and the subgroup."""
+    xy = _g2_coordinates(value, what)
+    return G2.identity() if xy is None else G2.from_affine(*xy)
+
+
+def g2_affine_from_json(value: object, what: str = "G2 point"
+                        ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """As :func:`g2_from_json` but WITHOUT the subgroup check: the affine coordinates
+    ``((x0, x1), (y0, y1))`` of a point on the twist (canonical, normalised), or None for the
+    identity. Raises InvalidEncoding, FieldRangeError, InvalidPoint. The result is not a G2
+    value: the caller must establish membership in G2 (e.g. for many points at once with
+    zkvote.snark.verifier.g2_subgroup_failures) before treating it as one."""
+    xy = _g2_coordinates(value, what)
+    if xy is None:
+        return None
+    (x0, x1), (y0, y1) = xy
+    for c in (x0, x1, y0, y1):
+        to_fq(c)
+    if not impl("g2").is_on_curve(xy):
+        raise InvalidPoint(f"{what}: not on the twist")
+    return xy
 
 
 def g2_to_json(point: G2) -> list[list[str]]:
