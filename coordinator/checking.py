@@ -21,6 +21,7 @@ from zkvote.ballot import (
     Ballot,
     ChallengedBallot,
     ballot_statement,
+    parse_ballots,
     tracking_code,
     verify_challenge,
 )
@@ -58,21 +59,25 @@ def poll_keys(manifest_json: str, vk_json: str) -> tuple[PollManifest, PreparedV
 def check_submissions(manifest_json: str, vk_json: str,
                       items: list[tuple[str, dict[str, Any]]]) -> list[Checked | Exception]:
     """Check ``items`` - (board, JSON document) pairs of one poll - in order. A cast ballot
-    is parsed strictly (every point validated), its statement checked against the manifest
-    (poll, options, root) and its proof verified, all proofs in one batch; a challenged
+    is parsed strictly (every point validated; see the comment below), its statement
+    checked against the manifest (poll, options, root) and its proof verified, all proofs
+    in one batch; a challenged
     ballot must open correctly. One result per item: :class:`Checked`, or the error
     (InvalidEncoding, InvalidPoint, ..., InvalidBallot, InvalidProof)."""
     manifest, pvk, params = poll_keys(manifest_json, vk_json)
+    # The BabyJubJub subgroup checks are most of the parsing time and a valid proof implies
+    # them (the circuit computes the ciphertexts from subgroup points; see Ballot.from_json);
+    # a ballot whose proof fails is parsed again with them below, so that it is refused
+    # with the precise reason. parse_ballots checks the proofs' G2 points in one batch.
+    cast = iter(_parse_cast([data for board, data in items if board == BALLOTS]))
     results: list[Checked | Exception] = []
     proofs: list[tuple[int, list[int], object]] = []
     for i, (board, data) in enumerate(items):
         try:
             if board == BALLOTS:
-                # The BabyJubJub subgroup checks are most of the parsing time and a valid
-                # proof implies them (the circuit computes the ciphertexts from subgroup
-                # points; see Ballot.from_json); a ballot whose proof fails is parsed again
-                # with them below, so that it is refused with the precise reason.
-                ballot = Ballot.from_json(data, subgroup_checks=False)
+                ballot = next(cast)
+                if isinstance(ballot, Exception):
+                    raise ballot
                 public = ballot_statement(ballot, manifest, params)
                 proofs.append((i, public, ballot.proof))
                 results.append(Checked(canonical_json(ballot.to_json()), tracking_code(ballot),
@@ -94,6 +99,24 @@ def check_submissions(manifest_json: str, vk_json: str,
                 index = proofs[j][0]
                 results[index] = _strict_reason(items[index][1])
     return results
+
+
+def _parse_cast(docs: list[Any]) -> list[Ballot | Exception]:
+    try:
+        return parse_ballots(docs, subgroup_checks=False)
+    except Exception:  # a parser bug must not sink the other submissions of the batch
+        log.exception("unexpected error parsing a batch of ballots")
+        return [_parse_one(doc) for doc in docs]
+
+
+def _parse_one(doc: Any) -> Ballot | Exception:
+    try:
+        return Ballot.from_json(doc, subgroup_checks=False)
+    except ZkvoteError as exc:
+        return exc
+    except Exception:
+        log.exception("unexpected error parsing a ballot")
+        return InvalidBallot("the ballot could not be parsed")
 
 
 def _strict_reason(data: dict[str, Any]) -> ZkvoteError:
