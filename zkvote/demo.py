@@ -177,37 +177,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def _draft(keys: Any, root: int, voters: int, now: datetime) -> dict:
     """The manifest draft: the full manifest with trustees reduced to {n, t}."""
-    from zkvote.babyjub import Point
-    from zkvote.circuits.ballot import preset
-    from zkvote.outcome import OutcomeRule
-    from zkvote.poll import (
-        CircuitSpec,
-        PollManifest,
-        TrusteeSpec,
-        poll_scope,
-        rule_spec,
-        utc_timestamp,
-        vk_hash,
-    )
-    from zkvote.snark.snarkjs_json import verifying_key_to_json
+    from zkvote.client_admin import poll_draft
 
-    params = preset("single", len(OPTIONS))
-    g = Point.base8()
-    placeholder = PollManifest(
-        version=1, poll_id=POLL_ID, scope=poll_scope(POLL_ID), question=QUESTION,
-        options=list(OPTIONS), rule=rule_spec("single", params),
-        outcome=OutcomeRule(kind="plurality"), revote="last", group_roots=[root],
-        electorate=voters,
-        circuit=CircuitSpec(id=keys.circuit_id, n_options=keys.n_options,
-                            max_depth=keys.max_depth,
-                            vk_sha256=vk_hash(verifying_key_to_json(keys.vk)), setup=keys.setup),
-        trustees=TrusteeSpec(n=N_TRUSTEES, t=THRESHOLD, public_shares=[g] * N_TRUSTEES,
-                             joint_key=g),
-        opens_at=utc_timestamp(now - timedelta(minutes=5)),
-        closes_at=utc_timestamp(now + timedelta(hours=2)), tally_bound=voters)
-    draft = placeholder.to_json()
-    draft["trustees"] = {"n": N_TRUSTEES, "t": THRESHOLD}
-    return draft
+    return poll_draft(poll_id=POLL_ID, question=QUESTION, options=OPTIONS,
+                      preset_name="single", params={}, group_roots=[root], electorate=voters,
+                      zkey=keys.zkey, max_depth=keys.max_depth, setup=keys.setup,
+                      n_trustees=N_TRUSTEES, threshold=THRESHOLD, revote="last",
+                      outcome={"kind": "plurality"}, opens_at=now - timedelta(minutes=5),
+                      closes_at=now + timedelta(hours=2), tally_bound=voters)
 
 
 class _Stages:
