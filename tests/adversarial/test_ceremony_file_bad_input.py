@@ -170,6 +170,22 @@ def test_g2_point_outside_the_subgroup_is_refused(p1, p2):
         phase2_from_bytes(_edit(p2, 11, 0, raw))
 
 
+def test_g2_point_off_the_twist_in_a_points_section_is_refused(p1, p2):
+    raw = b"".join(c.to_bytes(32, "big") for c in (1, 1, 1, 1))
+    with pytest.raises(InvalidPoint):
+        phase1_from_bytes(_edit(p1, 3, 128, raw))
+    with pytest.raises(InvalidPoint):
+        phase2_from_bytes(_edit(p2, 11, 128, raw))
+
+
+def test_g2_coordinate_not_below_p_in_a_points_section_is_refused(p1, p2):
+    raw = bytearray(_sections(p1)[2][1][128:256])  # tau G2, a valid point
+    raw[32:64] = (int.from_bytes(raw[32:64], "big") + FQ_MODULUS).to_bytes(32, "big")
+    with pytest.raises(FieldRangeError):
+        phase1_from_bytes(_edit(p1, 3, 128, bytes(raw)))
+    with pytest.raises(FieldRangeError):
+        phase2_from_bytes(_edit(p2, 11, 0, bytes(raw)))
+
 def test_coordinate_not_below_p_is_refused(p1):
     g = G1.generator()
     with pytest.raises(FieldRangeError):

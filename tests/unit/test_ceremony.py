@@ -6,21 +6,25 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from zkvote.circuits.builder import Circuit
 
 from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.snark.ceremony import (
     CeremonyError,
+    Phase2Transcript,
     phase1_contribute,
     phase1_new,
     phase1_verify,
     phase2_contribute,
+    phase2_initial_key,
     phase2_new,
     phase2_verify,
 )
 from zkvote.snark.prover import prove
-from zkvote.snark.ptau import read_ptau
+from zkvote.snark.ptau import lagrange_points, read_ptau
 from zkvote.snark.r1cs_file import read_r1cs
+from zkvote.snark.setup import domain_log_size, qap_rows
 from zkvote.snark.verifier import verify
 
 FIXTURES = Path(__file__).parents[1] / "interop" / "snarkjs" / "fixtures"
@@ -206,3 +210,76 @@ def test_phase2_key_checked_against_other_powers_is_rejected(phase2):
 def test_phase2_key_checked_against_another_circuit_is_rejected(phase1, phase2):
     cube = read_r1cs(FIXTURES / "cube" / "circuit.r1cs")
     _expect(2, None, phase2_verify, phase2, phase1.powers, cube)
+
+
+@pytest.mark.parametrize("name", ["b_g2_query", "gamma_abc_g1"])
+def test_phase2_g2_query_or_ic_not_from_the_powers_is_rejected(phase1, phase2, name):
+    if name == "gamma_abc_g1":
+        ic = list(phase2.proving_key.vk.gamma_abc_g1)
+        ic[0] = ic[0] + G1.generator()
+        bad = _with_key(phase2, vk_changes={name: tuple(ic)})
+    else:
+        seq = list(phase2.proving_key.b_g2_query)
+        seq[1] = seq[1] + G2.generator()
+        bad = _with_key(phase2, **{name: tuple(seq)})
+    message = _expect(2, None, phase2_verify, bad, phase1.powers, R1CS_MULT)
+    assert name in message
+
+
+# ---- the initial key against its definition, row by row
+
+
+def _repeated_lc_circuit():
+    """out = s^5 + s^3 with s = x + k: s is the A and B combination of several rows, so the
+    initial key's grouping of equal rows is exercised."""
+    c = Circuit("powers of a sum")
+    s = c.private_input("x") + c.public_input("k")
+    s2 = c.mul(s, s)
+    c.output("out", c.mul(c.mul(s2, s2), s) + c.mul(s2, s))
+    return c.compile()[0]
+
+
+def _by_definition(powers, r1cs):
+    """The initial key's queries computed row by row from the Lagrange points."""
+    log_n = domain_log_size(r1cs)
+    n = 1 << log_n
+    lag = {name: lagrange_points(getattr(powers, name)[:n], log_n)
+           for name in ("tau_g1", "tau_g2", "alpha_tau_g1", "beta_tau_g1")}
+    rows = qap_rows(r1cs)
+
+    def column(m, basis, wire, zero):
+        total = zero
+        for i, row in enumerate(rows):
+            if wire in row[m]:
+                total = total + basis[i] * row[m][wire]
+        return total
+
+    g1_zero = G1.identity()
+    wires = range(r1cs.n_wires)
+    combined = [column(0, lag["beta_tau_g1"], j, g1_zero)
+                + column(1, lag["alpha_tau_g1"], j, g1_zero) + column(2, lag["tau_g1"], j, g1_zero)
+                for j in wires]
+    return {
+        "a_query": tuple(column(0, lag["tau_g1"], j, g1_zero) for j in wires),
+        "b_g1_query": tuple(column(1, lag["tau_g1"], j, g1_zero) for j in wires),
+        "b_g2_query": tuple(column(1, lag["tau_g2"], j, G2.identity()) for j in wires),
+        "gamma_abc_g1": tuple(combined[: r1cs.n_public + 1]),
+        "l_query": tuple(combined[r1cs.n_public + 1 :]),
+        "h_query": tuple(lagrange_points(powers.tau_g1[: 2 * n], log_n + 1)[1::2]),
+    }
+
+
+@pytest.mark.parametrize("extra_power", [0, 1])
+def test_initial_key_equals_its_row_by_row_definition(extra_power):
+    # extra_power 0: the powers end at the circuit's domain, so tau^(2n-1) is absent from
+    # the H query's points (the identity, as snarkjs takes it).
+    r1cs = _repeated_lc_circuit()
+    lcs = [frozenset(lc.items()) for row in qap_rows(r1cs) for lc in row[:2] if lc]
+    assert len(set(lcs)) < len(lcs)  # some rows share a combination
+    powers = phase1_contribute(phase1_new(domain_log_size(r1cs) + extra_power)).powers
+    key = phase2_initial_key(powers, r1cs)
+    expected = _by_definition(powers, r1cs)
+    for name, points in expected.items():
+        got = key.vk.gamma_abc_g1 if name == "gamma_abc_g1" else getattr(key, name)
+        assert got == points, name
+    phase2_verify(phase2_contribute(Phase2Transcript(proving_key=key)), powers, r1cs)

@@ -37,12 +37,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
 from zkvote.field import FR_MODULUS, fr_inv
 from zkvote.g1 import G1
 from zkvote.g1 import msm as g1_msm
 from zkvote.g2 import G2
 from zkvote.g2 import msm as g2_msm
+from zkvote.ntt import ntt, root_of_unity
 from zkvote.pairing import pairing_check
 from zkvote.snark.keys import ProvingKey, VerifyingKey
 from zkvote.snark.ptau import MAX_POWER, PowersOfTau, lagrange_points
@@ -177,6 +179,15 @@ def _check_type(value: object, kind: type, name: str) -> None:
         raise InvalidEncoding(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
 
 
+def _scaled(kind: type, points: Sequence, scalars: Sequence[int]) -> tuple:
+    # [k_i P_i] straight through the backend slice on plain tuples (scalars already reduced
+    # mod r): the G1/G2 operator path re-checks and re-wraps every operand, which costs as
+    # much as the C multiplication itself at these sizes. Extra scalars are ignored.
+    slice_ = impl("g1" if kind is G1 else "g2")
+    mul = slice_.mul
+    return tuple(kind._trusted(mul(p, k)) for p, k in zip(_raw(points), scalars, strict=False))
+
+
 # ---- phase 1
 
 
@@ -278,12 +289,10 @@ def phase1_contribute(transcript: Phase1Transcript, *, name: str = "",
     for i in range(1, 2 * n - 1):
         t_powers[i] = t_powers[i - 1] * t % R
     new = PowersOfTau(
-        tau_g1=tuple(p * s for p, s in zip(old.tau_g1, t_powers, strict=True)),
-        tau_g2=tuple(p * s for p, s in zip(old.tau_g2, t_powers, strict=False)),
-        alpha_tau_g1=tuple(p * (a * s % R) for p, s in zip(old.alpha_tau_g1, t_powers,
-                                                           strict=False)),
-        beta_tau_g1=tuple(p * (b * s % R) for p, s in zip(old.beta_tau_g1, t_powers,
-                                                          strict=False)),
+        tau_g1=_scaled(G1, old.tau_g1, t_powers),
+        tau_g2=_scaled(G2, old.tau_g2, t_powers),
+        alpha_tau_g1=_scaled(G1, old.alpha_tau_g1, [a * s % R for s in t_powers[:n]]),
+        beta_tau_g1=_scaled(G1, old.beta_tau_g1, [b * s % R for s in t_powers[:n]]),
         beta_g2=old.beta_g2 * b,
     )
     context = _phase1_context(old.power, transcript.contributions) + _name_bytes(name)
@@ -481,57 +490,136 @@ def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> Provi
     InvalidEncoding for wrong types; InvalidArgument if the circuit's domain (the smallest
     2^k >= constraints + public wires + 1) is larger than 2^power (or, for CircuitPowers,
     is not 2^log_n).
+
+    Cost: five group inverse NTTs (four of size n, G1 and G2, and the H query's) and, per
+    wire, one small MSM per query over the Lagrange points of the rows it appears in (the
+    sparse R1CS matrices times point vectors), all on the backend's plain point tuples.
     """
     powers = _circuit_powers(powers, r1cs)
     log_n = powers.log_n
     n = 1 << log_n
-    lag_g1 = lagrange_points(powers.tau_g1[:n], log_n)
-    lag_g2 = lagrange_points(powers.tau_g2[:n], log_n)
-    lag_alpha = lagrange_points(powers.alpha_tau_g1[:n], log_n)
-    lag_beta = lagrange_points(powers.beta_tau_g1[:n], log_n)
-    # h_query: odd-index Lagrange points of the domain of size 2n (see zkvote.snark.setup).
-    lag_2n = lagrange_points(powers.tau_g1[: 2 * n], log_n + 1)
+    lag_g1 = _raw(lagrange_points(powers.tau_g1[:n], log_n))
+    lag_g2 = _raw(lagrange_points(powers.tau_g2[:n], log_n))
+    lag_alpha = _raw(lagrange_points(powers.alpha_tau_g1[:n], log_n))
+    lag_beta = _raw(lagrange_points(powers.beta_tau_g1[:n], log_n))
 
-    a_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
-    b_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
-    b2_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
-    c_terms: list[tuple[list, list]] = [([], []) for _ in range(r1cs.n_wires)]
-    for i, (lc_a, lc_b, lc_c) in enumerate(qap_rows(r1cs)):
-        for wire, coeff in lc_a.items():
-            _add(a_terms[wire], lag_g1[i], coeff)
-            _add(c_terms[wire], lag_beta[i], coeff)  # beta * A_j(tau)
-        for wire, coeff in lc_b.items():
-            _add(b_terms[wire], lag_g1[i], coeff)
-            _add(b2_terms[wire], lag_g2[i], coeff)
-            _add(c_terms[wire], lag_alpha[i], coeff)  # alpha * B_j(tau)
-        for wire, coeff in lc_c.items():
-            _add(c_terms[wire], lag_g1[i], coeff)
-    combined = [_combine(t, G1) for t in c_terms]
+    # Each query is a sparse matrix times a vector of Lagrange points. Rows with the same
+    # linear combination (x * x, or x^4 * x after x * x, in every S-box) share their points'
+    # sum, so a wire's combination needs one term per distinct combination, not per row:
+    # for the ballot circuit this nearly halves the B terms, and the G2 MSMs with them.
+    n_wires = r1cs.n_wires
+    rows = qap_rows(r1cs)
+    (a_groups, a_cols), (b_groups, b_cols), (c_groups, c_cols) = (
+        _grouped_columns([row[m] for row in rows], n_wires) for m in range(3))
+    g1, g2 = impl("g1"), impl("g2")
+    a_g1 = _group_sums(g1, lag_g1, a_groups)
+    b_g1 = _group_sums(g1, lag_g1, b_groups)
+    a_query = [_sparse_combination(g1, a_g1, *a_cols[j]) for j in range(n_wires)]
+    b_g1_query = [_sparse_combination(g1, b_g1, *b_cols[j]) for j in range(n_wires)]
+    b_g2 = _group_sums(g2, lag_g2, b_groups)
+    b_g2_query = [_sparse_combination(g2, b_g2, *b_cols[j]) for j in range(n_wires)]
+    # beta * A_j(tau) + alpha * B_j(tau) + C_j(tau): one MSM over the three bases.
+    a_beta = _group_sums(g1, lag_beta, a_groups)
+    b_alpha = _group_sums(g1, lag_alpha, b_groups)
+    c_g1 = _group_sums(g1, lag_g1, c_groups)
+    combined = []
+    for j in range(n_wires):
+        (ga, ca), (gb, cb), (gc, cc) = a_cols[j], b_cols[j], c_cols[j]
+        points = [a_beta[g] for g in ga] + [b_alpha[g] for g in gb] + [c_g1[g] for g in gc]
+        combined.append(_msm_raw(g1, points, ca + cb + cc))
     n_pub = r1cs.n_public
-    g1, g2 = G1.generator(), G2.generator()
-    vk = VerifyingKey(alpha_g1=powers.alpha_tau_g1[0], beta_g2=powers.beta_g2, gamma_g2=g2,
-                      delta_g2=g2, gamma_abc_g1=tuple(combined[: n_pub + 1]))
+    vk = VerifyingKey(alpha_g1=powers.alpha_tau_g1[0], beta_g2=powers.beta_g2,
+                      gamma_g2=G2.generator(), delta_g2=G2.generator(),
+                      gamma_abc_g1=_g1_points(combined[: n_pub + 1]))
     return ProvingKey(
-        vk=vk, beta_g1=powers.beta_tau_g1[0], delta_g1=g1,
-        a_query=tuple(_combine(t, G1) for t in a_terms),
-        b_g1_query=tuple(_combine(t, G1) for t in b_terms),
-        b_g2_query=tuple(_combine(t, G2) for t in b2_terms),
-        h_query=tuple(lag_2n[2 * i + 1] for i in range(n)),
-        l_query=tuple(combined[n_pub + 1 :]),
+        vk=vk, beta_g1=powers.beta_tau_g1[0], delta_g1=G1.generator(),
+        a_query=_g1_points(a_query), b_g1_query=_g1_points(b_g1_query),
+        b_g2_query=tuple(G2._trusted(p) for p in b_g2_query),
+        h_query=_h_query(powers.tau_g1[: 2 * n], log_n),
+        l_query=_g1_points(combined[n_pub + 1 :]),
         domain_size=n,
     )
 
 
-def _add(terms: tuple[list, list], point: object, coeff: int) -> None:
-    terms[0].append(point)
-    terms[1].append(coeff)
+def _raw(points: Sequence[G1] | Sequence[G2]) -> list:
+    # The backend slices' form: affine tuples, None for the identity.
+    return [None if p.is_identity() else p.to_affine() for p in points]
 
 
-def _combine(terms: tuple[list, list], kind: type) -> object:
-    points, scalars = terms
+def _g1_points(raw: Sequence) -> tuple[G1, ...]:
+    # Backend results are valid points by construction (as G1's own arithmetic trusts them).
+    return tuple(G1._trusted(p) for p in raw)
+
+
+def _msm_raw(slice_: object, points: list, scalars: list[int]) -> object:
+    # A single term needs no MSM (one multiplication, or none for the common coefficient
+    # 1); from two terms on the backend's MSM costs about one multiplication per call.
     if not points:
-        return kind.identity()
-    return (g1_msm if kind is G1 else g2_msm)(points, scalars)
+        return None
+    if len(points) == 1:
+        k = scalars[0]
+        return points[0] if k == 1 else slice_.mul(points[0], k)
+    return slice_.msm(points, scalars)
+
+
+def _grouped_columns(lcs: Sequence[dict], n_wires: int
+                     ) -> tuple[list[list[int]], list[tuple[list[int], list[int]]]]:
+    """Group the rows with equal linear combinations: (the row indices of each group, and
+    per wire the groups it appears in with its coefficient there)."""
+    index: dict[frozenset, int] = {}
+    groups: list[list[int]] = []
+    cols: list[tuple[list[int], list[int]]] = [([], []) for _ in range(n_wires)]
+    for i, lc in enumerate(lcs):
+        if not lc:
+            continue
+        key = frozenset(lc.items())
+        g = index.get(key)
+        if g is not None:
+            groups[g].append(i)
+            continue
+        g = index[key] = len(groups)
+        groups.append([i])
+        for wire, coeff in lc.items():
+            group_ids, coeffs = cols[wire]
+            group_ids.append(g)
+            coeffs.append(coeff)
+    return groups, cols
+
+
+def _group_sums(slice_: object, basis: list, groups: list[list[int]]) -> list:
+    sums = []
+    for rows in groups:
+        total = basis[rows[0]]
+        for i in rows[1:]:
+            total = slice_.add(total, basis[i])
+        sums.append(total)
+    return sums
+
+
+def _sparse_combination(slice_: object, basis: list, rows: list[int], coeffs: list[int]
+                        ) -> object:
+    return _msm_raw(slice_, [basis[i] for i in rows], coeffs)
+
+
+def _h_query(tau_g1: Sequence[G1], log_n: int) -> tuple[G1, ...]:
+    # h_i = L'_{2i+1}(tau) G1, the odd-index Lagrange points of the domain of size 2n
+    # (see zkvote.snark.setup), tau^k G1 for k >= len(tau_g1) counting as the identity.
+    # Only the odd half is needed: with w the 2n-th root, w^-(2i+1)(k+n) = -w^-(2i+1)k, so
+    # h_i = (1/n) sum_{k<n} w^(-2ik) q_k with q_k = w^-k (tau^k - tau^(k+n)) G1 / 2, an
+    # inverse NTT of size n (after n multiplications) instead of one of size 2n.
+    n = 1 << log_n
+    g1 = impl("g1")
+    step = fr_inv(root_of_unity(log_n + 1))
+    scale = fr_inv(2)
+    raw = _raw(tau_g1)
+    q = []
+    for k in range(n):
+        p = raw[k]
+        if k + n < len(raw) and raw[k + n] is not None:
+            p = g1.add(p, g1.neg(raw[k + n]))
+        q.append(G1._trusted(None if p is None else g1.mul(p, scale)))
+        scale = scale * step % R
+    return tuple(lagrange_points(q, log_n))
 
 
 @dataclass(frozen=True)
@@ -612,8 +700,8 @@ def phase2_contribute(transcript: Phase2Transcript, *, name: str = "",
         pk,
         vk=replace(pk.vk, delta_g2=contribution.delta_g2),
         delta_g1=contribution.delta_g1,
-        l_query=tuple(p * d_inv for p in pk.l_query),
-        h_query=tuple(p * d_inv for p in pk.h_query),
+        l_query=_scaled(G1, pk.l_query, [d_inv] * len(pk.l_query)),
+        h_query=_scaled(G1, pk.h_query, [d_inv] * len(pk.h_query)),
         _prepared={},
     )
     del d, d_inv
@@ -626,39 +714,54 @@ def phase2_verify(transcript: Phase2Transcript, powers: PowersOfTau | CircuitPow
     """Check a whole phase-2 transcript for ``r1cs`` over the phase-1 ``powers``; return None
     if the final key is sound.
 
-    Checks: the key's alpha, beta, gamma, IC, A, B1 and B2 queries and domain are those
+    Checks: the key's shape (domain, wires, public wires) is the circuit's; its alpha, beta
+    and gamma are the powers' (gamma the generator); its IC, A, B1 and B2 queries are those
     :func:`phase2_initial_key` derives from the powers; for each contribution, delta G1 is
     not the identity, its proof of knowledge holds against the previous delta G1 (G1's
     generator for the first) and the transcript before it, and e(delta G1, G2) =
     e(G1, delta G2); the key's delta is the last contribution's; and the L and H queries are
-    the initial ones divided by that delta (one random linear combination: 2 pairings).
+    the initial ones divided by that delta.
+
+    The queries are checked without computing the initial key: each is a sparse matrix M
+    times Lagrange points L_i(tau) P, so for random rho, sum_j rho_j query_j must equal
+    sum_i s_i L_i(tau) P with s = M rho, which is sum_k c_k tau^k P for c the inverse NTT
+    of s: one MSM over the query and one over the monomial powers (a wrong query passes
+    with probability 2^-127). L and H share one such combination and 2 pairings.
 
     Raises CeremonyError naming the contribution (None for the key itself);
     InvalidEncoding for wrong types, InvalidArgument as :func:`phase2_initial_key`.
     """
     _check_type(transcript, Phase2Transcript, "transcript")
-    initial = phase2_initial_key(powers, r1cs)
+    powers = _circuit_powers(powers, r1cs)
     pk = transcript.proving_key
 
     def fail(message: str, i: int | None = None) -> CeremonyError:
         return CeremonyError(message, phase=2, contribution=i)
 
-    if (pk.domain_size, pk.n_wires, pk.vk.n_public) != (initial.domain_size,
-                                                          initial.n_wires,
-                                                          initial.vk.n_public):
+    n = 1 << powers.log_n
+    n_pub = r1cs.n_public
+    if (pk.domain_size, pk.n_wires, pk.vk.n_public) != (n, r1cs.n_wires, n_pub):
         raise fail("the key's shape does not match the circuit")
-    for name in ("alpha_g1", "beta_g2", "gamma_g2", "gamma_abc_g1"):
-        if getattr(pk.vk, name) != getattr(initial.vk, name):
-            raise fail(f"the key's {name} does not come from the powers of tau")
-    for name in ("beta_g1", "a_query", "b_g1_query", "b_g2_query"):
-        if getattr(pk, name) != getattr(initial, name):
-            raise fail(f"the key's {name} does not come from the powers of tau")
     g1, g2 = G1.generator(), G2.generator()
+    for name, value, expected in (("alpha_g1", pk.vk.alpha_g1, powers.alpha_tau_g1[0]),
+                                  ("beta_g2", pk.vk.beta_g2, powers.beta_g2),
+                                  ("gamma_g2", pk.vk.gamma_g2, g2)):
+        if value != expected:
+            raise fail(f"the key's {name} does not come from the powers of tau")
+    queries = _QueryCheck(powers, r1cs)
+    if not queries.ic(pk.vk.gamma_abc_g1):
+        raise fail("the key's gamma_abc_g1 does not come from the powers of tau")
+    if pk.beta_g1 != powers.beta_tau_g1[0]:
+        raise fail("the key's beta_g1 does not come from the powers of tau")
+    for name in ("a_query", "b_g1_query", "b_g2_query"):
+        if not queries.query(name, getattr(pk, name)):
+            raise fail(f"the key's {name} does not come from the powers of tau")
     delta_g1, delta_g2 = g1, g2
     for i, c in enumerate(transcript.contributions):
         if c.delta_g1.is_identity():
             raise fail("delta is the identity (a zero secret)", i)
-        context = _phase2_context(initial, transcript.contributions[:i]) + _name_bytes(c.name)
+        # pk's fields in the context are the initial key's (checked above).
+        context = _phase2_context(pk, transcript.contributions[:i]) + _name_bytes(c.name)
         if not _knows(context, delta_g1, c.delta_g1, c.proof):
             raise fail("the proof of knowledge of the delta secret is invalid", i)
         if not pairing_check([(c.delta_g1, g2), (-g1, c.delta_g2)]):
@@ -666,7 +769,68 @@ def phase2_verify(transcript: Phase2Transcript, powers: PowersOfTau | CircuitPow
         delta_g1, delta_g2 = c.delta_g1, c.delta_g2
     if pk.delta_g1 != delta_g1 or pk.vk.delta_g2 != delta_g2:
         raise fail("the key's delta is not the last contribution's")
-    # l_final * delta == l_initial (and h alike) for every point at once.
-    if not _same_ratio_g1(pk.l_query + pk.h_query, initial.l_query + initial.h_query,
-                          g2, delta_g2):
+    if not queries.divided(pk.l_query, pk.h_query, delta_g2):
         raise fail("the L or H query is not the initial one divided by delta")
+
+
+class _QueryCheck:
+    """Random-linear-combination checks of a key's queries against the powers (see
+    :func:`phase2_verify`), sharing one random vector rho over the wires: each check alone
+    is sound, as the key is fixed before rho is drawn."""
+
+    def __init__(self, powers: CircuitPowers, r1cs: R1CS) -> None:
+        n = 1 << powers.log_n
+        self.powers, self.n, self.n_pub = powers, n, r1cs.n_public
+        self.rho = _randoms(r1cs.n_wires)
+        # s = M rho per matrix (A, B, C), split into public and private wires' parts, then
+        # turned into monomial coefficients (a polynomial's values on the domain -> its
+        # coefficients); tau^k P for k >= n never enters an n-domain Lagrange point.
+        sums = [[0] * n for _ in range(6)]
+        rho, n_pub = self.rho, self.n_pub
+        for i, row in enumerate(qap_rows(r1cs)):
+            for m, lc in enumerate(row):
+                pub, priv = sums[2 * m], sums[2 * m + 1]
+                for wire, coeff in lc.items():
+                    if wire <= n_pub:
+                        pub[i] += coeff * rho[wire]
+                    else:
+                        priv[i] += coeff * rho[wire]
+        (self.a_pub, self.a_priv, self.b_pub, self.b_priv, self.c_pub,
+         self.c_priv) = (ntt([v % R for v in s], inverse=True) for s in sums)
+
+    def _g1_equal(self, points: Sequence[G1], scalars: list[int], bases: Sequence[G1],
+                  coefficients: list[int]) -> bool:
+        return g1_msm(points, scalars) == g1_msm(bases, coefficients)
+
+    def ic(self, gamma_abc_g1: Sequence[G1]) -> bool:
+        """IC_j = beta A_j(tau) + alpha B_j(tau) + C_j(tau) for the public wires (gamma 1)."""
+        p, n = self.powers, self.n
+        return self._g1_equal(
+            gamma_abc_g1, self.rho[: self.n_pub + 1],
+            p.beta_tau_g1 + p.alpha_tau_g1 + p.tau_g1[:n], self.a_pub + self.b_pub + self.c_pub)
+
+    def query(self, name: str, points: Sequence[G1] | Sequence[G2]) -> bool:
+        """a_query_j = A_j(tau) G1, b_g1_query_j = B_j(tau) G1, b_g2_query_j = B_j(tau) G2."""
+        pub, priv = (self.a_pub, self.a_priv) if name == "a_query" else (self.b_pub,
+                                                                         self.b_priv)
+        coefficients = [(x + y) % R for x, y in zip(pub, priv, strict=True)]
+        if name == "b_g2_query":
+            return g2_msm(points, self.rho) == g2_msm(self.powers.tau_g2, coefficients)
+        return self._g1_equal(points, self.rho, self.powers.tau_g1[: self.n], coefficients)
+
+    def divided(self, l_query: Sequence[G1], h_query: Sequence[G1], delta_g2: G2) -> bool:
+        """delta * L_j = beta A_j(tau) + alpha B_j(tau) + C_j(tau) for the private wires and
+        delta * H_i = L'_{2i+1}(tau) G1 (the domain of size 2n), by one combination and
+        e(sum, delta G2) = e(expected sum, G2)."""
+        p, n = self.powers, self.n
+        sigma = _randoms(n)
+        odd = [0] * (2 * n)  # values sigma_i at the odd points of the 2n-domain
+        odd[1::2] = sigma
+        h_coefficients = ntt(odd, inverse=True)
+        tau = p.tau_g1[: 2 * n]  # tau^(2n-1) may be absent: the identity, as in the key
+        coefficients = [(x + y) % R for x, y in zip(self.c_priv, h_coefficients, strict=False)]
+        coefficients += h_coefficients[n : len(tau)]
+        left = g1_msm(tuple(l_query) + tuple(h_query), self.rho[self.n_pub + 1 :] + sigma)
+        right = g1_msm(p.beta_tau_g1 + p.alpha_tau_g1 + tau,
+                       self.a_priv + self.b_priv + coefficients)
+        return pairing_check([(left, delta_g2), (-right, G2.generator())])
