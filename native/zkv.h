@@ -160,6 +160,20 @@ size_t zkv_g2_msm_scratch_sizeof(size_t n);
 void zkv_g2_msm_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
                         size_t n, void *scratch);
 
+/* ---- constant-time multiplication by secret scalars (ct_mul.c) */
+/* out = k P, k a 32-byte little-endian integer (any value < 2^256). CT in k (and in P):
+ * complete projective formulas, fixed 4-bit windows over all 256 bits, masked table scan.
+ * P: any point of E(Fq) / of the twist E'(Fq2) (the formulas are complete on both). For
+ * secrets (ceremony toxic waste, nonces); ~1.2x (G1) / ~1.5x (G2) the cost of _vartime. */
+void zkv_g1_mul_ct(zkv_g1 *out, const zkv_g1 *p, const uint8_t k[32]);
+void zkv_g2_mul_ct(zkv_g2 *out, const zkv_g2 *p, const uint8_t k[32]);
+/* out[i] = k_i points[i] for i < n, k_i the 32 bytes at scalars + 32 i; affine inputs
+ * ((0, 0) the identity), Jacobian outputs. CT in the scalars and points (n is public). */
+void zkv_g1_mul_ct_many(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t *scalars,
+                        size_t n);
+void zkv_g2_mul_ct_many(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
+                        size_t n);
+
 /* ---------------------------------------------------------------- pairing */
 /* Product of n Miller loops f_{6x+2,Q}(P) with the two Frobenius lines (optimal ate);
  * pairs with an infinity point contribute 1. */

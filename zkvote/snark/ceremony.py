@@ -92,8 +92,8 @@ def _challenge(context: bytes, base: G1, new: G1, commitment: G1) -> int:
 
 def _prove_knowledge(context: bytes, base: G1, secret: int) -> KnowledgeProof:
     nonce = secrets.randbelow(R - 1) + 1
-    commitment = base * nonce
-    c = _challenge(context, base, base * secret, commitment)
+    commitment, new = _scaled(G1, [base, base], [nonce, secret])
+    c = _challenge(context, base, new, commitment)
     return KnowledgeProof(commitment, (nonce + c * secret) % R)
 
 
@@ -180,12 +180,13 @@ def _check_type(value: object, kind: type, name: str) -> None:
 
 
 def _scaled(kind: type, points: Sequence, scalars: Sequence[int]) -> tuple:
-    # [k_i P_i] straight through the backend slice on plain tuples (scalars already reduced
-    # mod r): the G1/G2 operator path re-checks and re-wraps every operand, which costs as
-    # much as the C multiplication itself at these sizes. Extra scalars are ignored.
-    slice_ = impl("g1" if kind is G1 else "g2")
-    mul = slice_.mul
-    return tuple(kind._trusted(mul(p, k)) for p, k in zip(_raw(points), scalars, strict=False))
+    # [k_i P_i] for SECRET k_i (toxic waste, nonces; already reduced mod r): the slice's
+    # constant-time multiplication (the G1/G2 operators are variable time), one C call for
+    # the batch on plain tuples. Extra scalars are ignored.
+    ct = impl("ct_mul")
+    mul_many = ct.g1_mul_secret_many if kind is G1 else ct.g2_mul_secret_many
+    raw = _raw(points)
+    return tuple(kind._trusted(p) for p in mul_many(raw, list(scalars[: len(raw)])))
 
 
 # ---- phase 1
@@ -293,7 +294,7 @@ def phase1_contribute(transcript: Phase1Transcript, *, name: str = "",
         tau_g2=_scaled(G2, old.tau_g2, t_powers),
         alpha_tau_g1=_scaled(G1, old.alpha_tau_g1, [a * s % R for s in t_powers[:n]]),
         beta_tau_g1=_scaled(G1, old.beta_tau_g1, [b * s % R for s in t_powers[:n]]),
-        beta_g2=old.beta_g2 * b,
+        beta_g2=_scaled(G2, [old.beta_g2], [b])[0],
     )
     context = _phase1_context(old.power, transcript.contributions) + _name_bytes(name)
     tau_base = old.tau_g1[1]
@@ -693,7 +694,8 @@ def phase2_contribute(transcript: Phase2Transcript, *, name: str = "",
     d = draw()
     d_inv = fr_inv(d)
     context = _phase2_context(pk, transcript.contributions) + _name_bytes(name)
-    contribution = Phase2Contribution(delta_g1=pk.delta_g1 * d, delta_g2=pk.vk.delta_g2 * d,
+    contribution = Phase2Contribution(delta_g1=_scaled(G1, [pk.delta_g1], [d])[0],
+                                      delta_g2=_scaled(G2, [pk.vk.delta_g2], [d])[0],
                                       proof=_prove_knowledge(context, pk.delta_g1, d),
                                       name=name)
     new_pk = replace(

@@ -1,0 +1,126 @@
+"""Native slice ``ct_mul``: G1 / G2 multiplication by *secret* scalars in the C core
+(native/ct_mul.c: complete projective formulas, fixed 4-bit windows over all 256 bits, a
+masked scan of the table; constant time in the scalar).
+
+For the trusted-setup ceremony's toxic waste and Schnorr nonces: use ``g1.mul`` / ``g2.mul``
+(variable time, faster) only for public scalars. What is hardened is the C arithmetic; the
+Python ints holding a scalar before it reaches C (range check, ``int.to_bytes``) are not
+constant time, the same limit docs/native-core.md states for BabyJubJub.
+
+Points use the ``g1`` / ``g2`` slice forms: G1 ``(x, y)`` ints, G2 ``((x0, x1), (y0, y1))``
+ints, None for the identity. The C decoders re-check canonical coordinates and, for G1, the
+curve equation; G2 points come from validated ``G2`` values and the G2 subgroup check is
+skipped (the formulas are complete on the whole twist, so a tuple off the subgroup still
+gives its true multiple, never undefined behaviour).
+"""
+
+from collections.abc import Sequence
+
+from zkvote._native.lib import check, ffi, int_to_le32, lib
+from zkvote.errors import InvalidArgument
+from zkvote.validate import check_int
+
+Point = tuple[int, int] | None
+Fq2 = tuple[int, int]
+G2Affine = tuple[Fq2, Fq2] | None
+
+_G1_BYTES, _G2_BYTES = 64, 128
+_SCALAR_LIMIT = 1 << 256
+
+
+def _scalar_bytes(scalars: Sequence[int]) -> bytes:
+    for k in scalars:
+        check_int(k, "scalar")
+        if not 0 <= k < _SCALAR_LIMIT:
+            raise InvalidArgument("a scalar must be in [0, 2^256)")
+    return b"".join(int_to_le32(k) for k in scalars)
+
+
+def _ints(raw: bytes, count: int) -> list[int]:
+    return [int.from_bytes(raw[32 * i : 32 * i + 32], "little") for i in range(count)]
+
+
+def _g1_affine_array(points: Sequence[Point]):
+    n = len(points)
+    packed = b"".join(bytes(_G1_BYTES) if p is None else int_to_le32(p[0]) + int_to_le32(p[1])
+                      for p in points)
+    arr = ffi.new("zkv_g1_affine[]", max(n, 1))
+    bad = ffi.new("size_t *")
+    rc = lib.zkv_g1_affine_array_from_bytes(arr, packed, n, bad)
+    check(rc, f"G1 point {bad[0]}" if rc else "G1 points")
+    return arr
+
+
+def _g2_affine_array(points: Sequence[G2Affine]):
+    arr = ffi.new("zkv_g2_affine[]", max(len(points), 1))
+    for i, p in enumerate(points):
+        if p is None:
+            continue  # ffi.new zero-fills: (0, 0) is the identity
+        (x0, x1), (y0, y1) = p
+        data = int_to_le32(x0) + int_to_le32(x1) + int_to_le32(y0) + int_to_le32(y1)
+        check(lib.zkv_g2_affine_from_bytes_unchecked(arr + i, data), f"G2 point {i}")
+    return arr
+
+
+def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[Point]:
+    """[k_i P_i] for the pairs of ``points`` and ``scalars`` (equal lengths), in one C call,
+    constant time in the scalars. Scalars are ints in [0, 2^256) (not reduced: k and k + r
+    give the same point). Raises InvalidArgument for different lengths or a scalar out of
+    range, InvalidEncoding for a non-int scalar, InvalidPoint / FieldRangeError for a tuple
+    that is not a G1 point."""
+    if len(points) != len(scalars):
+        raise InvalidArgument(f"{len(points)} points but {len(scalars)} scalars")
+    n = len(points)
+    if n == 0:
+        return []
+    ks = _scalar_bytes(scalars)
+    inp = _g1_affine_array(points)
+    jac = ffi.new("zkv_g1[]", n)
+    lib.zkv_g1_mul_ct_many(jac, inp, ks, n)
+    out = ffi.new("zkv_g1_affine[]", n)
+    scratch = ffi.new("zkv_fq[]", n)
+    lib.zkv_g1_batch_to_affine(out, jac, n, scratch)
+    raw = ffi.new("uint8_t[]", n * _G1_BYTES)
+    lib.zkv_g1_affine_array_to_bytes(raw, out, n)
+    c = _ints(ffi.buffer(raw)[:], 2 * n)
+    return [None if c[2 * i] == 0 and c[2 * i + 1] == 0 else (c[2 * i], c[2 * i + 1])
+            for i in range(n)]
+
+
+def g2_mul_secret_many(points: Sequence[G2Affine], scalars: Sequence[int]) -> list[G2Affine]:
+    """As :func:`g1_mul_secret_many` over G2; InvalidPoint / FieldRangeError for a tuple
+    off the twist or with a coordinate >= p."""
+    if len(points) != len(scalars):
+        raise InvalidArgument(f"{len(points)} points but {len(scalars)} scalars")
+    n = len(points)
+    if n == 0:
+        return []
+    ks = _scalar_bytes(scalars)
+    inp = _g2_affine_array(points)
+    jac = ffi.new("zkv_g2[]", n)
+    lib.zkv_g2_mul_ct_many(jac, inp, ks, n)
+    out = ffi.new("zkv_g2_affine[]", n)
+    for i in range(n):
+        lib.zkv_g2_to_affine(out + i, jac + i)
+    raw = ffi.new("uint8_t[]", n * _G2_BYTES)
+    lib.zkv_g2_affine_array_to_bytes(raw, out, n)
+    c = _ints(ffi.buffer(raw)[:], 4 * n)
+    result: list[G2Affine] = []
+    for i in range(0, 4 * n, 4):
+        if c[i] == c[i + 1] == c[i + 2] == c[i + 3] == 0:
+            result.append(None)
+        else:
+            result.append(((c[i], c[i + 1]), (c[i + 2], c[i + 3])))
+    return result
+
+
+def g1_mul_secret(point: Point, k: int) -> Point:
+    """k P for a secret scalar k in [0, 2^256), constant time in k; errors as
+    :func:`g1_mul_secret_many`."""
+    return g1_mul_secret_many([point], [k])[0]
+
+
+def g2_mul_secret(point: G2Affine, k: int) -> G2Affine:
+    """k P on G2 for a secret scalar k in [0, 2^256), constant time in k; errors as
+    :func:`g2_mul_secret_many`."""
+    return g2_mul_secret_many([point], [k])[0]
