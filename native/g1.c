@@ -467,20 +467,15 @@ static void g1_msm_glv_jacobian(zkv_g1 *out, const zkv_g1_affine *points,
 }
 
 /*
- * Batch-affine Pippenger for large n, on the 2n GLV halves with 126-bit scalars. Buckets are
- * kept in affine coordinates and additions into them are collected in batches with one shared
- * inversion per batch (Montgomery's trick): an affine addition then costs about 6
- * multiplications instead of the 11 of a mixed Jacobian addition. A batch may touch each
- * bucket only once (the addition reads the bucket's current value); a point whose bucket is
- * already in the batch waits in a queue for the next batch, and only when the queue is full
- * (many points for one bucket), or is left with a few stragglers at the end of a window, goes
- * into a second, Jacobian, bucket of the same index. Windows whose digits use fewer than
- * G1_MIN_BUCKETS buckets go to the Jacobian buckets directly.
+ * Batch-affine Pippenger for large n, on the 2n GLV halves with 126-bit scalars, on the shared
+ * batch-affine bucket engine of msm_impl.h (affine buckets, additions batched around one
+ * shared inversion, a queue for additions whose bucket is already in the batch, Jacobian
+ * overflow buckets, affine bucket sums). Windows whose digits use fewer than G1_MIN_BUCKETS
+ * buckets go to the Jacobian buckets directly.
  *
  * The signed digits of all windows are computed once up front (uint16 codes |d| << 1 | sign,
  * 0 for "skip"); the halves' signs are folded into the digit signs, so the points are read
- * as given (and phi(P) as beta * x with P's y). Each window's buckets are then summed with
- * affine additions too (g1_reduce_affine), unless many Jacobian buckets were needed.
+ * as given (and phi(P) as beta * x with P's y).
  */
 #ifndef G1_BATCH
 #define G1_BATCH 2048 /* the most additions sharing one inversion */
@@ -491,45 +486,8 @@ static void g1_msm_glv_jacobian(zkv_g1 *out, const zkv_g1_affine *points,
 #ifndef G1_QUEUE
 #define G1_QUEUE 1024 /* conflicting additions waiting for the next batch */
 #endif
-/* a drained queue must fit in the batch arrays */
-_Static_assert(G1_QUEUE < G1_BATCH, "G1_QUEUE must be below G1_BATCH");
 #define G1_MAX_WINDOWS 26 /* ceil(126 / c) for any window of 5 bits or more */
 #define G1_MIN_BUCKETS 128 /* windows with fewer buckets in use skip the batching */
-
-typedef struct {
-    zkv_g1_affine *d;
-    uint8_t *dused;
-    const zkv_g1_affine *p;
-} g1_aop;
-
-typedef struct {
-    uint32_t e; /* virtual point j << 1 | negate */
-    uint32_t b; /* bucket */
-} g1_op;
-
-typedef struct {
-    const zkv_g1_affine *pts;
-    const zkv_fq *phix;
-    const zkv_g1_affine *vpts; /* if set, virtual point j is vpts[j] (a precomputed table) */
-    zkv_g1_affine *bucket; /* affine buckets, valid where used[b] */
-    uint8_t *used;
-    uint32_t *stamp;  /* batch id that last touched the bucket */
-    zkv_g1 *overflow; /* Jacobian buckets, valid where ovf[b] */
-    uint8_t *ovf;
-    g1_op *batch, *queue;
-    zkv_g1_affine *bpt; /* the batch's points, fetched (and negated) once */
-    zkv_fq *den, *pre;
-    uint8_t *kind;
-    size_t len, cap, qlen;
-    uint32_t id;
-    size_t n_ovf; /* Jacobian buckets in use */
-    /* the segmented reduction: per segment a running sum and a weighted total */
-    zkv_g1_affine *seg_r, *seg_t;
-    uint8_t *seg_rused, *seg_tused;
-    g1_aop *seg_ops;
-} g1_batch_state;
-
-enum { G1_OP_ADD = 0, G1_OP_DBL = 1, G1_OP_CANCEL = 2 };
 
 static unsigned g1_ba_window(size_t n) {
 #ifdef G1_BA_WINDOW_FORCE
@@ -558,243 +516,47 @@ static size_t g1_ba_cap(size_t nbw) {
     return cap < G1_BATCH ? cap : G1_BATCH;
 }
 
-static inline void g1_vpoint(zkv_g1_affine *o, const g1_batch_state *s, uint32_t e) {
+/* Virtual point e = j << 1 | negate: half j of point j >> 1, P (j even) or phi(P) = (beta x, y)
+ * (j odd, x from phix). */
+static inline void g1_vpoint(zkv_g1_affine *o, const zkv_g1_affine *pts, const zkv_fq *phix,
+                             uint32_t e) {
     size_t j = e >> 1, i = j >> 1;
-    if (s->vpts) {
-        o->x = s->vpts[j].x;
-        if (e & 1) {
-            fq_neg(&o->y, &s->vpts[j].y);
-        } else {
-            o->y = s->vpts[j].y;
-        }
-        return;
-    }
-    o->x = (j & 1) ? s->phix[i] : s->pts[i].x;
+    o->x = (j & 1) ? phix[i] : pts[i].x;
     if (e & 1) {
-        fq_neg(&o->y, &s->pts[i].y);
+        fq_neg(&o->y, &pts[i].y);
     } else {
-        o->y = s->pts[i].y;
+        o->y = pts[i].y;
     }
 }
 
-/* The second half of an affine addition b += p once 1/den is known (den = p.x - b.x for an
- * addition, 2 * b.y for a doubling). Products that only feed other products stay lazily
- * reduced (fq_mul_lazy): dinv may be in [0, 2q). */
-static inline void g1_affine_finish(zkv_g1_affine *b, const zkv_g1_affine *p,
-                                    const zkv_fq *dinv, int kind) {
-    zkv_fq lambda, t, x3;
-    if (kind == G1_OP_ADD) {
-        fq_sub(&t, &p->y, &b->y);
-        fq_mul_lazy(&lambda, &t, dinv);
-        fq_sqr(&x3, &lambda);
-        fq_sub(&x3, &x3, &b->x);
-        fq_sub(&x3, &x3, &p->x);
-    } else {
-        fq_sqr(&t, &b->x);
-        fq_add(&lambda, &t, &t);
-        fq_add(&lambda, &lambda, &t);
-        fq_mul_lazy(&lambda, &lambda, dinv);
-        fq_sqr(&x3, &lambda);
-        fq_sub(&x3, &x3, &b->x);
-        fq_sub(&x3, &x3, &b->x);
-    }
-    fq_sub(&t, &b->x, &x3);
-    fq_mul(&t, &lambda, &t);
-    fq_sub(&b->y, &t, &b->y);
-    b->x = x3;
-}
-
-/* The kind of b + p for affine b, p (neither the identity), and its denominator. */
-static inline int g1_affine_kind(zkv_fq *den, const zkv_g1_affine *b, const zkv_g1_affine *p) {
-    if (!fq_equal(&b->x, &p->x)) {
-        fq_sub(den, &p->x, &b->x);
-        return G1_OP_ADD;
-    }
-    if (fq_equal(&b->y, &p->y)) {
-        fq_dbl(den, &p->y); /* y != 0: G1 has no point of order 2 */
-        return G1_OP_DBL;
-    }
-    return G1_OP_CANCEL; /* p = -b: the sum is the identity */
-}
-
-/* d[k] += p[k] for k < m (affine, d[k] present and pairwise distinct) with one inversion;
- * a sum that is the identity clears *dused[k]. */
-static void g1_affine_batch(const g1_aop *ops, size_t m, zkv_fq *den, zkv_fq *pre,
-                            uint8_t *kind) {
-    if (m == 0) return;
-    zkv_fq acc;
-    fq_set_one(&acc);
-    for (size_t k = 0; k < m; k++) {
-        kind[k] = (uint8_t)g1_affine_kind(&den[k], ops[k].d, ops[k].p);
-        if (kind[k] == G1_OP_CANCEL) {
-            *ops[k].dused = 0;
-            continue;
-        }
-        pre[k] = acc;
-        fq_mul_lazy(&acc, &acc, &den[k]);
-    }
-    zkv_fq inv, dinv;
-    fq_lazy_reduce(&acc, &acc);
-    zkv_fq_inv(&inv, &acc);
-    for (size_t k = m; k-- > 0;) {
-        if (kind[k] == G1_OP_CANCEL) continue;
-        fq_mul_lazy(&dinv, &inv, &pre[k]);
-        fq_mul_lazy(&inv, &inv, &den[k]);
-        g1_affine_finish(ops[k].d, ops[k].p, &dinv, kind[k]);
-    }
-}
-
-static void g1_batch_flush(g1_batch_state *s) {
-    size_t m = s->len;
-    if (m == 0) return;
-    zkv_fq acc;
-    fq_set_one(&acc);
-    for (size_t k = 0; k < m; k++) {
-        s->kind[k] =
-            (uint8_t)g1_affine_kind(&s->den[k], &s->bucket[s->batch[k].b], &s->bpt[k]);
-        if (s->kind[k] == G1_OP_CANCEL) {
-            s->used[s->batch[k].b] = 0;
-            continue;
-        }
-        s->pre[k] = acc;
-        fq_mul_lazy(&acc, &acc, &s->den[k]);
-    }
-    zkv_fq inv, dinv;
-    fq_lazy_reduce(&acc, &acc);
-    zkv_fq_inv(&inv, &acc); /* denominators are nonzero by construction */
-    for (size_t k = m; k-- > 0;) {
-        if (s->kind[k] == G1_OP_CANCEL) continue;
-        fq_mul_lazy(&dinv, &inv, &s->pre[k]);
-        fq_mul_lazy(&inv, &inv, &s->den[k]);
-        g1_affine_finish(&s->bucket[s->batch[k].b], &s->bpt[k], &dinv, s->kind[k]);
-    }
-    s->len = 0;
-    s->id++;
-}
-
-/* Jacobian fallback: overflow[b] += the virtual point e */
-static void g1_overflow_add(g1_batch_state *s, uint32_t e, uint32_t b) {
-    zkv_g1_affine p;
-    g1_vpoint(&p, s, e);
-    if (!s->ovf[b]) {
-        zkv_g1_from_affine(&s->overflow[b], &p);
-        s->ovf[b] = 1;
-        s->n_ovf++;
-    } else {
-        zkv_g1_add_affine(&s->overflow[b], &s->overflow[b], &p);
-    }
-}
-
-/* bucket[b] += the virtual point e, now or in the next batch; returns 0 if it had to wait */
-static inline int g1_batch_try(g1_batch_state *s, uint32_t e, uint32_t b) {
-    if (!s->used[b]) {
-        g1_vpoint(&s->bucket[b], s, e);
-        s->used[b] = 1;
-        return 1;
-    }
-    if (s->stamp[b] == s->id) return 0;
-    s->stamp[b] = s->id;
-    s->batch[s->len].e = e;
-    s->batch[s->len].b = b;
-    g1_vpoint(&s->bpt[s->len], s, e);
-    s->len++;
-#if defined(__GNUC__)
-    __builtin_prefetch(&s->bucket[b], 1);
-#endif
-    return 1;
-}
-
-/* Move the waiting additions into the (just flushed, empty) batch; those whose bucket is
- * taken again stay queued. Returns how many moved. */
-static size_t g1_queue_drain(g1_batch_state *s) {
-    size_t kept = 0, moved = 0;
-    for (size_t q = 0; q < s->qlen; q++) {
-        g1_op op = s->queue[q];
-        if (g1_batch_try(s, op.e, op.b)) {
-            moved++;
-        } else {
-            s->queue[kept++] = op;
-        }
-    }
-    s->qlen = kept;
-    return moved;
-}
-
-static void g1_batch_push(g1_batch_state *s, uint32_t e, uint32_t b) {
-    if (!g1_batch_try(s, e, b)) {
-        if (s->qlen < G1_QUEUE) {
-            s->queue[s->qlen].e = e;
-            s->queue[s->qlen].b = b;
-            s->qlen++;
-        } else {
-            g1_overflow_add(s, e, b);
-        }
-        return;
-    }
-    if (s->len >= s->cap) {
-        g1_batch_flush(s);
-        g1_queue_drain(s);
-    }
-}
-
-/*
- * sum_b (b + 1) * bucket[b] over the nbw affine buckets, with affine additions sharing
- * inversions. The running-sum reduction is sequential in b, so the buckets are cut into
- * segments of G1_SEG that run side by side: segment s keeps R_s = sum of its buckets and
- * T_s = sum (b - s * G1_SEG + 1) * bucket[b]; each step is two batches (R_s += bucket, then
- * T_s += R_s) over all segments. Then the sum is sum_s T_s + G1_SEG * sum_s s * R_s, in
- * Jacobian coordinates (a running sum over the segments).
- */
-#define G1_SEG 16
-
-static void g1_reduce_affine(zkv_g1 *out, g1_batch_state *s, size_t nbw) {
-    size_t nseg = (nbw + G1_SEG - 1) / G1_SEG;
-    memset(s->seg_rused, 0, nseg);
-    memset(s->seg_tused, 0, nseg);
-    for (size_t j = G1_SEG; j-- > 0;) {
-        size_t m = 0;
-        for (size_t g = 0; g < nseg; g++) {
-            size_t b = g * G1_SEG + j;
-            if (b >= nbw || !s->used[b]) continue;
-            if (!s->seg_rused[g]) {
-                s->seg_r[g] = s->bucket[b];
-                s->seg_rused[g] = 1;
-                continue;
-            }
-            s->seg_ops[m].d = &s->seg_r[g];
-            s->seg_ops[m].dused = &s->seg_rused[g];
-            s->seg_ops[m].p = &s->bucket[b];
-            m++;
-        }
-        g1_affine_batch(s->seg_ops, m, s->den, s->pre, s->kind);
-        m = 0;
-        for (size_t g = 0; g < nseg; g++) {
-            if (!s->seg_rused[g]) continue;
-            if (!s->seg_tused[g]) {
-                s->seg_t[g] = s->seg_r[g];
-                s->seg_tused[g] = 1;
-                continue;
-            }
-            s->seg_ops[m].d = &s->seg_t[g];
-            s->seg_ops[m].dused = &s->seg_tused[g];
-            s->seg_ops[m].p = &s->seg_r[g];
-            m++;
-        }
-        g1_affine_batch(s->seg_ops, m, s->den, s->pre, s->kind);
-    }
-    zkv_g1 running, weighted, total;
-    g1_set_zero(&running);
-    g1_set_zero(&weighted);
-    g1_set_zero(&total);
-    for (size_t g = nseg; g-- > 1;) {
-        if (s->seg_rused[g]) zkv_g1_add_affine(&running, &running, &s->seg_r[g]);
-        zkv_g1_add(&weighted, &weighted, &running);
-    }
-    for (int k = 1; k < G1_SEG; k <<= 1) zkv_g1_double(&weighted, &weighted);
-    for (size_t g = 0; g < nseg; g++)
-        if (s->seg_tused[g]) zkv_g1_add_affine(&total, &total, &s->seg_t[g]);
-    zkv_g1_add(out, &total, &weighted);
-}
+/* The shared batch-affine bucket engine (msm_impl.h), over Fq with lazily reduced products. */
+#define MSM_BA_NAME(x) g1b_##x
+#define MSM_POINT zkv_g1
+#define MSM_AFFINE zkv_g1_affine
+#define MSM_FIELD zkv_fq
+#define MSM_F_ADD(o, a, b) fq_add(o, a, b)
+#define MSM_F_SUB(o, a, b) fq_sub(o, a, b)
+#define MSM_F_DBL(o, a) fq_dbl(o, a)
+#define MSM_F_MUL(o, a, b) fq_mul(o, a, b)
+#define MSM_F_SQR(o, a) fq_sqr(o, a)
+#define MSM_F_MUL_LAZY(o, a, b) fq_mul_lazy(o, a, b)
+#define MSM_F_LAZY_REDUCE(o, a) fq_lazy_reduce(o, a)
+#define MSM_F_SET_ONE(o) fq_set_one(o)
+#define MSM_F_EQUAL(a, b) fq_equal(a, b)
+#define MSM_F_INV(o, a) zkv_fq_inv(o, a)
+#define MSM_BA_VPOINT(o, s, e) g1_vpoint(o, (s)->pts, (s)->alt_x, e)
+#define MSM_SET_ZERO(p) g1_set_zero(p)
+#define MSM_ADD(o, a, b) zkv_g1_add(o, a, b)
+#define MSM_ADD_AFFINE(o, a, b) zkv_g1_add_affine(o, a, b)
+#define MSM_DOUBLE(o, a) zkv_g1_double(o, a)
+#define MSM_FROM_AFFINE(o, a) zkv_g1_from_affine(o, a)
+#define MSM_MUL_VARTIME(o, p, k) zkv_g1_mul_vartime(o, p, k)
+#define MSM_BA_BATCH G1_BATCH
+#define MSM_BA_SEG_MIN 16
+#define MSM_BA_MAX_SEGS G1_BATCH
+#define MSM_BA_MIN_BUCKETS G1_MIN_BUCKETS
+#define MSM_BA_STRAGGLERS 32
+#include "msm_impl.h"
 
 /* Windows for 126-bit magnitudes: all but the top one carry signed digits in
  * [-2^(c-1), 2^(c-1)]; the top one takes what is left plus the carry, unsigned. */
@@ -807,66 +569,10 @@ static size_t g1_ba_buckets(unsigned c) {
     return top > nb ? top : nb;
 }
 
-static size_t g1_ba_segs(size_t nb) { return (nb + G1_SEG - 1) / G1_SEG; }
-
-/* entries of the batch-inversion arrays: a bucket batch or one segment step */
-static size_t g1_ba_ops(size_t nb) {
-    return g1_ba_segs(nb) > G1_BATCH ? g1_ba_segs(nb) : G1_BATCH;
-}
-
 static size_t g1_ba_scratch_sizeof(size_t n) {
     unsigned c = g1_ba_window(n);
-    size_t nb = g1_ba_buckets(c);
     return msm_align(n * sizeof(zkv_fq)) + msm_align(g1_ba_windows(c) * 2 * n * 2) +
-           msm_align(nb * sizeof(zkv_g1_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
-           msm_align(nb * sizeof(zkv_g1)) + msm_align((G1_BATCH + G1_QUEUE) * sizeof(g1_op)) +
-           msm_align(G1_BATCH * sizeof(zkv_g1_affine)) +
-           2 * msm_align(g1_ba_ops(nb) * sizeof(zkv_fq)) + msm_align(g1_ba_ops(nb)) +
-           2 * msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine)) +
-           2 * msm_align(g1_ba_segs(nb)) + msm_align(g1_ba_segs(nb) * sizeof(g1_aop));
-}
-
-/* The end of a window (or of a table MSM's single bucket set): flush, run the queue through
- * batches while they still share an inversion widely (the stragglers go to the Jacobian
- * buckets), then out = sum_b (b + 1) * bucket[b] over the nbw buckets. */
-static void g1_ba_finish(zkv_g1 *out, g1_batch_state *s, size_t nbw) {
-    g1_batch_flush(s);
-    while (s->qlen > 0) {
-        if (s->qlen < 32 || g1_queue_drain(s) < 32) {
-            g1_batch_flush(s);
-            for (size_t q = 0; q < s->qlen; q++)
-                g1_overflow_add(s, s->queue[q].e, s->queue[q].b);
-            s->qlen = 0;
-            break;
-        }
-        g1_batch_flush(s);
-    }
-    if (nbw >= G1_MIN_BUCKETS && s->n_ovf <= nbw / 64) {
-        /* the few Jacobian buckets (stragglers of the queue) are weighted one by one */
-        g1_reduce_affine(out, s, nbw);
-        for (size_t b = 0; s->n_ovf > 0 && b < nbw; b++) {
-            if (!s->ovf[b]) continue;
-            uint8_t k[32] = {0};
-            k[0] = (uint8_t)(b + 1);
-            k[1] = (uint8_t)((b + 1) >> 8);
-            k[2] = (uint8_t)((b + 1) >> 16);
-            zkv_g1 t;
-            zkv_g1_mul_vartime(&t, &s->overflow[b], k);
-            zkv_g1_add(out, out, &t);
-            s->n_ovf--;
-        }
-        return;
-    }
-    /* many points went to the Jacobian buckets: one Jacobian running sum over both */
-    zkv_g1 running, total;
-    g1_set_zero(&running);
-    g1_set_zero(&total);
-    for (size_t b = nbw; b-- > 0;) {
-        if (s->used[b]) zkv_g1_add_affine(&running, &running, &s->bucket[b]);
-        if (s->ovf[b]) zkv_g1_add(&running, &running, &s->overflow[b]);
-        zkv_g1_add(&total, &total, &running);
-    }
-    *out = total;
+           g1b_state_sizeof(g1_ba_buckets(c), G1_QUEUE);
 }
 
 static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
@@ -875,44 +581,14 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
     size_t nb = g1_ba_buckets(c), nv = 2 * n;
     unsigned nwmax = g1_ba_windows(c);
     uint8_t *mem = (uint8_t *)scratch;
-    g1_batch_state s;
+    g1b_state s;
     zkv_fq *phix = (zkv_fq *)mem;
     mem += msm_align(n * sizeof(zkv_fq));
     uint16_t *digits = (uint16_t *)mem; /* digits[w * nv + j] */
     mem += msm_align(nwmax * nv * 2);
-    s.bucket = (zkv_g1_affine *)mem;
-    mem += msm_align(nb * sizeof(zkv_g1_affine));
-    s.used = mem;
-    mem += msm_align(nb);
-    s.ovf = mem;
-    mem += msm_align(nb);
-    s.stamp = (uint32_t *)mem;
-    mem += msm_align(nb * 4);
-    s.overflow = (zkv_g1 *)mem;
-    mem += msm_align(nb * sizeof(zkv_g1));
-    s.batch = (g1_op *)mem;
-    s.queue = s.batch + G1_BATCH;
-    mem += msm_align((G1_BATCH + G1_QUEUE) * sizeof(g1_op));
-    s.bpt = (zkv_g1_affine *)mem;
-    mem += msm_align(G1_BATCH * sizeof(zkv_g1_affine));
-    s.den = (zkv_fq *)mem;
-    mem += msm_align(g1_ba_ops(nb) * sizeof(zkv_fq));
-    s.pre = (zkv_fq *)mem;
-    mem += msm_align(g1_ba_ops(nb) * sizeof(zkv_fq));
-    s.kind = mem;
-    mem += msm_align(g1_ba_ops(nb));
-    s.seg_r = (zkv_g1_affine *)mem;
-    mem += msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine));
-    s.seg_t = (zkv_g1_affine *)mem;
-    mem += msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine));
-    s.seg_rused = mem;
-    mem += msm_align(g1_ba_segs(nb));
-    s.seg_tused = mem;
-    mem += msm_align(g1_ba_segs(nb));
-    s.seg_ops = (g1_aop *)mem;
+    g1b_layout(&s, mem, nb, G1_QUEUE);
     s.pts = points;
-    s.phix = phix;
-    s.vpts = NULL;
+    s.alt_x = phix;
 
     /* split the scalars, record the digits of both halves, and phi's x-coordinates */
     zkv_fq beta;
@@ -954,26 +630,19 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
          * batch must stay small against them, and with very few only the Jacobian buckets
          * make sense */
         size_t nbw = maxd[w];
-        memset(s.used, 0, nbw);
-        memset(s.ovf, 0, nbw);
-        memset(s.stamp, 0xff, nbw * 4);
-        s.len = 0;
-        s.qlen = 0;
-        s.id = 0;
-        s.n_ovf = 0;
-        s.cap = g1_ba_cap(nbw);
+        g1b_reset(&s, nbw, g1_ba_cap(nbw));
         const uint16_t *dw = digits + (size_t)w * nv;
         if (nbw < G1_MIN_BUCKETS) {
             for (size_t j = 0; j < nv; j++)
-                if (dw[j]) g1_overflow_add(&s, (uint32_t)(j << 1) | (dw[j] & 1), (dw[j] >> 1) - 1);
+                if (dw[j]) g1b_overflow_add(&s, (uint32_t)(j << 1) | (dw[j] & 1), (dw[j] >> 1) - 1);
         } else {
             for (size_t j = 0; j < nv; j++) {
                 uint32_t code = dw[j];
                 if (code == 0) continue;
-                g1_batch_push(&s, (uint32_t)(j << 1) | (code & 1), (code >> 1) - 1);
+                g1b_push(&s, (uint32_t)(j << 1) | (code & 1), (code >> 1) - 1);
             }
         }
-        g1_ba_finish(&wsum[w], &s, nbw);
+        g1b_finish(&wsum[w], &s, 1, nbw);
     }
     zkv_g1 acc;
     g1_set_zero(&acc);
@@ -982,150 +651,6 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
         zkv_g1_add(&acc, &acc, &wsum[w]);
     }
     *out = acc;
-}
-
-/* ------------------------------------------------------------ fixed-base table MSM */
-/*
- * For bases that never change (a proving key), a table of T[w][i][h] = 2^(14 w) phi^h(P_i)
- * (w < 9, h < 2) lets every window of the batch-affine Pippenger above share ONE bucket set:
- * digit d of window w of half h of k_i adds T[w][i][h] to bucket |d|. The bucket additions
- * are the same in number; what goes is the per-window bucket reduction (two additions per
- * bucket, for each of the nine windows) and the doublings between windows. The table costs
- * 112 doublings per point once, and 18 affine points (1152 bytes) per point.
- */
-#define G1_TAB_C 14
-#define G1_TAB_WINDOWS 9 /* ceil(126 / 14) */
-
-static size_t g1_tab_state_sizeof(size_t nb) {
-    return msm_align(nb * sizeof(zkv_g1_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
-           msm_align(nb * sizeof(zkv_g1)) + msm_align((G1_BATCH + G1_QUEUE) * sizeof(g1_op)) +
-           msm_align(G1_BATCH * sizeof(zkv_g1_affine)) +
-           2 * msm_align(g1_ba_ops(nb) * sizeof(zkv_fq)) + msm_align(g1_ba_ops(nb)) +
-           2 * msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine)) +
-           2 * msm_align(g1_ba_segs(nb)) + msm_align(g1_ba_segs(nb) * sizeof(g1_aop));
-}
-
-static void g1_tab_state_layout(g1_batch_state *s, uint8_t *mem, size_t nb) {
-    s->bucket = (zkv_g1_affine *)mem;
-    mem += msm_align(nb * sizeof(zkv_g1_affine));
-    s->used = mem;
-    mem += msm_align(nb);
-    s->ovf = mem;
-    mem += msm_align(nb);
-    s->stamp = (uint32_t *)mem;
-    mem += msm_align(nb * 4);
-    s->overflow = (zkv_g1 *)mem;
-    mem += msm_align(nb * sizeof(zkv_g1));
-    s->batch = (g1_op *)mem;
-    s->queue = s->batch + G1_BATCH;
-    mem += msm_align((G1_BATCH + G1_QUEUE) * sizeof(g1_op));
-    s->bpt = (zkv_g1_affine *)mem;
-    mem += msm_align(G1_BATCH * sizeof(zkv_g1_affine));
-    s->den = (zkv_fq *)mem;
-    mem += msm_align(g1_ba_ops(nb) * sizeof(zkv_fq));
-    s->pre = (zkv_fq *)mem;
-    mem += msm_align(g1_ba_ops(nb) * sizeof(zkv_fq));
-    s->kind = mem;
-    mem += msm_align(g1_ba_ops(nb));
-    s->seg_r = (zkv_g1_affine *)mem;
-    mem += msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine));
-    s->seg_t = (zkv_g1_affine *)mem;
-    mem += msm_align(g1_ba_segs(nb) * sizeof(zkv_g1_affine));
-    s->seg_rused = mem;
-    mem += msm_align(g1_ba_segs(nb));
-    s->seg_tused = mem;
-    mem += msm_align(g1_ba_segs(nb));
-    s->seg_ops = (g1_aop *)mem;
-}
-
-size_t zkv_g1_msm_table_entries(size_t n) { return (size_t)G1_TAB_WINDOWS * 2 * n; }
-
-size_t zkv_g1_msm_table_build_scratch_sizeof(size_t n) {
-    return msm_align(n * sizeof(zkv_g1)) + msm_align(n * sizeof(zkv_fq)) +
-           msm_align(n * sizeof(zkv_g1_affine));
-}
-
-void zkv_g1_msm_table_build(zkv_g1_affine *table, const zkv_g1_affine *points, size_t n,
-                            void *scratch) {
-    uint8_t *mem = (uint8_t *)scratch;
-    zkv_g1 *jac = (zkv_g1 *)mem;
-    mem += msm_align(n * sizeof(zkv_g1));
-    zkv_fq *fqs = (zkv_fq *)mem;
-    mem += msm_align(n * sizeof(zkv_fq));
-    zkv_g1_affine *aff = (zkv_g1_affine *)mem;
-    zkv_fq beta;
-    g1_glv_beta(&beta);
-    for (size_t i = 0; i < n; i++) zkv_g1_from_affine(&jac[i], &points[i]);
-    for (unsigned w = 0; w < G1_TAB_WINDOWS; w++) {
-        if (w == 0) {
-            memcpy(aff, points, n * sizeof(zkv_g1_affine));
-        } else {
-            for (size_t i = 0; i < n; i++)
-                for (unsigned k = 0; k < G1_TAB_C; k++) zkv_g1_double(&jac[i], &jac[i]);
-            zkv_g1_batch_to_affine(aff, jac, n, fqs);
-        }
-        zkv_g1_affine *row = table + (size_t)w * 2 * n;
-        for (size_t i = 0; i < n; i++) {
-            row[2 * i] = aff[i];
-            row[2 * i + 1] = aff[i];
-            if (!g1_affine_is_zero(&aff[i])) fq_mul(&row[2 * i + 1].x, &aff[i].x, &beta);
-        }
-    }
-}
-
-size_t zkv_g1_msm_table_scratch_sizeof(size_t n) {
-    (void)n;
-    return g1_tab_state_sizeof(g1_ba_buckets(G1_TAB_C));
-}
-
-void zkv_g1_msm_table_vartime(zkv_g1 *out, const zkv_g1_affine *table, size_t n,
-                              const uint8_t *scalars, void *scratch) {
-    const unsigned c = G1_TAB_C, nw = G1_TAB_WINDOWS;
-    size_t nb = g1_ba_buckets(c);
-    g1_batch_state s;
-    g1_tab_state_layout(&s, (uint8_t *)scratch, nb);
-    s.pts = NULL;
-    s.phix = NULL;
-    s.vpts = table;
-    memset(s.used, 0, nb);
-    memset(s.ovf, 0, nb);
-    memset(s.stamp, 0xff, nb * 4);
-    s.len = 0;
-    s.qlen = 0;
-    s.id = 0;
-    s.n_ovf = 0;
-    s.cap = g1_ba_cap(nb);
-    const uint32_t half = 1u << (c - 1), mask = (1u << c) - 1;
-    uint32_t maxd = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (g1_affine_is_zero(&table[2 * i])) continue;
-        zkv_u128 m[2];
-        int sg[2];
-        g1_glv_split(&m[0], &sg[0], &m[1], &sg[1], scalars + 32 * i);
-        for (int h = 0; h < 2; h++) {
-            zkv_u128 v = m[h];
-            uint32_t carry = 0;
-            for (unsigned w = 0; w < nw && (v != 0 || carry); w++) {
-                uint32_t d = (uint32_t)(v & mask) + carry, neg = (uint32_t)sg[h];
-                v >>= c;
-                carry = 0;
-                if (d > half && w + 1 < nw) {
-                    carry = 1;
-                    d = (1u << c) - d;
-                    neg ^= 1;
-                }
-                if (d == 0) continue;
-                if (d > maxd) maxd = d;
-                uint32_t j = (uint32_t)(((size_t)w * n + i) * 2 + (size_t)h);
-                g1_batch_push(&s, j << 1 | neg, d - 1);
-            }
-        }
-    }
-    if (maxd == 0) {
-        g1_set_zero(out);
-        return;
-    }
-    g1_ba_finish(out, &s, maxd);
 }
 
 size_t zkv_g1_msm_scratch_sizeof(size_t n) {
@@ -1142,76 +667,20 @@ void zkv_g1_msm_vartime(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t 
 }
 
 /* ------------------------------------------------------------ fixed-base batch */
-/* out[i] = k_i * base for many scalars (a trusted setup's key): a table of the signed
- * window multiples (d * 2^(c w)) * base, d = 1..2^(c-1), built once, then about 256/c mixed
- * additions per scalar and one shared inversion per chunk to return affine points. */
-#define G1_FB_CHUNK 1024
-
-static unsigned g1_fb_window(size_t n) {
-    unsigned lg = 0;
-    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
-    unsigned c = lg > 5 ? lg - 3 : 2;
-    return c > 12 ? 12 : c;
-}
-
-static size_t g1_fb_table(unsigned c) { return (256 / c + 1) * ((size_t)1 << (c - 1)); }
-
-size_t zkv_g1_fixed_base_scratch_sizeof(size_t n) {
-    size_t t = g1_fb_table(g1_fb_window(n));
-    size_t work = t > G1_FB_CHUNK ? t : G1_FB_CHUNK;
-    return msm_align(t * sizeof(zkv_g1_affine)) + msm_align(work * sizeof(zkv_g1)) +
-           msm_align(work * sizeof(zkv_fq));
-}
-
-void zkv_g1_fixed_base_batch_vartime(zkv_g1_affine *out, const zkv_g1_affine *base,
-                                     const uint8_t *scalars, size_t n, void *scratch) {
-    unsigned c = g1_fb_window(n);
-    size_t t = g1_fb_table(c), half = (size_t)1 << (c - 1), work = t > G1_FB_CHUNK ? t : G1_FB_CHUNK;
-    unsigned nw = 256 / c + 1;
-    uint8_t *mem = (uint8_t *)scratch;
-    zkv_g1_affine *table = (zkv_g1_affine *)mem;
-    mem += msm_align(t * sizeof(zkv_g1_affine));
-    zkv_g1 *jac = (zkv_g1 *)mem;
-    mem += msm_align(work * sizeof(zkv_g1));
-    zkv_fq *fq_scratch = (zkv_fq *)mem;
-
-    zkv_g1 bw;
-    zkv_g1_from_affine(&bw, base);
-    for (unsigned w = 0; w < nw; w++) {
-        zkv_g1 *row = jac + (size_t)w * half;
-        row[0] = bw;
-        for (size_t d = 1; d < half; d++) zkv_g1_add(&row[d], &row[d - 1], &bw);
-        for (unsigned k = 0; k < c; k++) zkv_g1_double(&bw, &bw);
-    }
-    zkv_g1_batch_to_affine(table, jac, t, fq_scratch);
-
-    const uint32_t full = 1u << c;
-    for (size_t first = 0; first < n; first += G1_FB_CHUNK) {
-        size_t len = n - first < G1_FB_CHUNK ? n - first : G1_FB_CHUNK;
-        for (size_t i = 0; i < len; i++) {
-            const uint8_t *k = scalars + 32 * (first + i);
-            zkv_g1 acc;
-            g1_set_zero(&acc);
-            uint32_t carry = 0;
-            for (unsigned w = 0; w < nw; w++) {
-                uint32_t d = msm_bits(k, w * c, c) + carry;
-                carry = 0;
-                if (d == 0) continue;
-                if (d > (uint32_t)half) {
-                    carry = 1;
-                    if (d == full) continue;
-                    zkv_g1_affine neg;
-                    g1_neg_affine(&neg, &table[(size_t)w * half + (full - d - 1)]);
-                    zkv_g1_add_affine(&acc, &acc, &neg);
-                } else {
-                    zkv_g1_add_affine(&acc, &acc, &table[(size_t)w * half + (d - 1)]);
-                }
-            }
-            jac[i] = acc;
-        }
-        zkv_g1_batch_to_affine(out + first, jac, len, fq_scratch);
-    }
-}
+/* out[i] = k_i * base for many scalars (a trusted setup's key): the template of msm_impl.h. */
+#define MSM_FB_FN zkv_g1_fixed_base_batch_vartime
+#define MSM_FB_SCRATCH_FN zkv_g1_fixed_base_scratch_sizeof
+#define MSM_POINT zkv_g1
+#define MSM_AFFINE zkv_g1_affine
+#define MSM_FIELD zkv_fq
+#define MSM_SET_ZERO(p) g1_set_zero(p)
+#define MSM_ADD(o, a, b) zkv_g1_add(o, a, b)
+#define MSM_ADD_AFFINE(o, a, b) zkv_g1_add_affine(o, a, b)
+#define MSM_NEG_AFFINE(o, b) g1_neg_affine(o, b)
+#define MSM_DOUBLE(o, a) zkv_g1_double(o, a)
+#define MSM_FROM_AFFINE(o, a) zkv_g1_from_affine(o, a)
+#define MSM_BATCH_TO_AFFINE(o, in, n, scratch) zkv_g1_batch_to_affine(o, in, n, scratch)
+#include "msm_impl.h"
 
 void zkv_g1_affine_array_to_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n) {
     for (size_t i = 0; i < n; i++) zkv_g1_affine_to_bytes(out + 64 * i, &in[i]);

@@ -360,18 +360,7 @@ static void g2_neg_affine(zkv_g2_affine *o, const zkv_g2_affine *b) {
 #include "msm_impl.h"
 
 /* ------------------------------------------------------------ fixed-base batch */
-/* As zkv_g1_fixed_base_batch_vartime (see g1.c), over the twist. */
-#define G2_FB_CHUNK 1024
-
-static unsigned g2_fb_window(size_t n) {
-    unsigned lg = 0;
-    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
-    unsigned c = lg > 5 ? lg - 3 : 2;
-    return c > 12 ? 12 : c;
-}
-
-static size_t g2_fb_table(unsigned c) { return (256 / c + 1) * ((size_t)1 << (c - 1)); }
-
+/* As zkv_g1_fixed_base_batch_vartime (msm_impl.h's template), over the twist. */
 /* Montgomery's trick over the z's (infinities pass with a factor 1); scratch holds n. */
 static void g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n,
                                zkv_fq2 *scratch) {
@@ -398,91 +387,69 @@ static void g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n,
     }
 }
 
-size_t zkv_g2_fixed_base_scratch_sizeof(size_t n) {
-    size_t t = g2_fb_table(g2_fb_window(n));
-    size_t work = t > G2_FB_CHUNK ? t : G2_FB_CHUNK;
-    return msm_align(t * sizeof(zkv_g2_affine)) + msm_align(work * sizeof(zkv_g2)) +
-           msm_align(work * sizeof(zkv_fq2));
-}
-
-void zkv_g2_fixed_base_batch_vartime(zkv_g2_affine *out, const zkv_g2_affine *base,
-                                     const uint8_t *scalars, size_t n, void *scratch) {
-    unsigned c = g2_fb_window(n);
-    size_t t = g2_fb_table(c), half = (size_t)1 << (c - 1), work = t > G2_FB_CHUNK ? t : G2_FB_CHUNK;
-    unsigned nw = 256 / c + 1;
-    uint8_t *mem = (uint8_t *)scratch;
-    zkv_g2_affine *table = (zkv_g2_affine *)mem;
-    mem += msm_align(t * sizeof(zkv_g2_affine));
-    zkv_g2 *jac = (zkv_g2 *)mem;
-    mem += msm_align(work * sizeof(zkv_g2));
-    zkv_fq2 *fq2_scratch = (zkv_fq2 *)mem;
-
-    zkv_g2 bw;
-    zkv_g2_from_affine(&bw, base);
-    for (unsigned w = 0; w < nw; w++) {
-        zkv_g2 *row = jac + (size_t)w * half;
-        row[0] = bw;
-        for (size_t d = 1; d < half; d++) zkv_g2_add(&row[d], &row[d - 1], &bw);
-        for (unsigned k = 0; k < c; k++) zkv_g2_double(&bw, &bw);
-    }
-    g2_batch_to_affine(table, jac, t, fq2_scratch);
-
-    const uint32_t full = 1u << c;
-    for (size_t first = 0; first < n; first += G2_FB_CHUNK) {
-        size_t len = n - first < G2_FB_CHUNK ? n - first : G2_FB_CHUNK;
-        for (size_t i = 0; i < len; i++) {
-            const uint8_t *k = scalars + 32 * (first + i);
-            zkv_g2 acc;
-            g2_set_zero(&acc);
-            uint32_t carry = 0;
-            for (unsigned w = 0; w < nw; w++) {
-                uint32_t d = msm_bits(k, w * c, c) + carry;
-                carry = 0;
-                if (d == 0) continue;
-                if (d > (uint32_t)half) {
-                    carry = 1;
-                    if (d == full) continue;
-                    zkv_g2_affine neg;
-                    g2_neg_affine(&neg, &table[(size_t)w * half + (full - d - 1)]);
-                    zkv_g2_add_affine(&acc, &acc, &neg);
-                } else {
-                    zkv_g2_add_affine(&acc, &acc, &table[(size_t)w * half + (d - 1)]);
-                }
-            }
-            jac[i] = acc;
-        }
-        g2_batch_to_affine(out + first, jac, len, fq2_scratch);
-    }
-}
+#define MSM_FB_FN zkv_g2_fixed_base_batch_vartime
+#define MSM_FB_SCRATCH_FN zkv_g2_fixed_base_scratch_sizeof
+#define MSM_POINT zkv_g2
+#define MSM_AFFINE zkv_g2_affine
+#define MSM_FIELD zkv_fq2
+#define MSM_SET_ZERO(p) g2_set_zero(p)
+#define MSM_ADD(o, a, b) zkv_g2_add(o, a, b)
+#define MSM_ADD_AFFINE(o, a, b) zkv_g2_add_affine(o, a, b)
+#define MSM_NEG_AFFINE(o, b) g2_neg_affine(o, b)
+#define MSM_DOUBLE(o, a) zkv_g2_double(o, a)
+#define MSM_FROM_AFFINE(o, a) zkv_g2_from_affine(o, a)
+#define MSM_BATCH_TO_AFFINE(o, in, n, scratch) g2_batch_to_affine(o, in, n, scratch)
+#include "msm_impl.h"
 
 /* ------------------------------------------------------------ batch-affine MSM */
 /*
- * Pippenger with affine buckets: the additions into buckets are collected in batches that
- * share one inversion (Montgomery's trick), so one costs about 5 multiplications and a
- * squaring in Fq2 instead of the 11 of a mixed Jacobian addition. A batch touches each bucket
- * once; a point whose bucket is already in the batch waits in a queue for a later batch, and
- * what is left when the queue stops shrinking fast (many equal digits) goes to a Jacobian
- * overflow bucket of the same index. Digits are the signed c-bit windows of msm_impl.h.
+ * Pippenger with affine buckets, on the shared batch-affine bucket engine of msm_impl.h: the
+ * additions into buckets share one inversion per batch (Montgomery's trick), so one costs
+ * about 5 multiplications and a squaring in Fq2 instead of the 11 of a mixed Jacobian
+ * addition. Digits are the signed c-bit windows of msm_impl.h's Jacobian Pippenger; the
+ * virtual point e = i << 1 | negate is point i or its negation. E'(Fq2) has odd order, so no
+ * point has y = 0 and the engine's affine doubling applies.
  */
-#define G2B_BATCH 512
+#define G2B_BATCH 1024 /* the batch arrays: a batch of G2B_CAP and a drained queue */
+#define G2B_CAP 512    /* the additions that share one inversion (at most) */
 
-typedef struct {
-    uint32_t bucket, point;
-    uint32_t neg;
-} g2b_op;
+static inline void g2_vpoint(zkv_g2_affine *o, const zkv_g2_affine *pts, uint32_t e) {
+    const zkv_g2_affine *p = &pts[e >> 1];
+    o->x = p->x;
+    if (e & 1) {
+        fq2_neg(&o->y, &p->y);
+    } else {
+        o->y = p->y;
+    }
+}
 
-typedef struct {
-    const zkv_g2_affine *pts;
-    zkv_g2_affine *bucket;
-    uint8_t *used, *ovf;
-    uint32_t *stamp, cur;
-    zkv_g2 *overflow;
-    g2b_op *batch, *queue;
-    size_t len, qlen, cap; /* cap: batch size, at most half the buckets (fewer conflicts) */
-    zkv_fq2 *den, *pre;
-    uint8_t *special;
-    void *red; /* G2_RED_SCRATCH bytes for g2_reduce_affine */
-} g2b_state;
+#define MSM_BA_NAME(x) g2b_##x
+#define MSM_POINT zkv_g2
+#define MSM_AFFINE zkv_g2_affine
+#define MSM_FIELD zkv_fq2
+#define MSM_F_ADD(o, a, b) fq2_add(o, a, b)
+#define MSM_F_SUB(o, a, b) fq2_sub(o, a, b)
+#define MSM_F_DBL(o, a) fq2_dbl(o, a)
+#define MSM_F_MUL(o, a, b) fq2_mul(o, a, b)
+#define MSM_F_SQR(o, a) fq2_sqr(o, a)
+#define MSM_F_SET_ONE(o) fq2_set_one(o)
+#define MSM_F_EQUAL(a, b) fq2_equal(a, b)
+#define MSM_F_INV(o, a) tw_fq2_inv(o, a)
+#define MSM_BA_VPOINT(o, s, e) g2_vpoint(o, (s)->pts, e)
+#define MSM_SET_ZERO(p) g2_set_zero(p)
+#define MSM_ADD(o, a, b) zkv_g2_add(o, a, b)
+#define MSM_ADD_AFFINE(o, a, b) zkv_g2_add_affine(o, a, b)
+#define MSM_DOUBLE(o, a) zkv_g2_double(o, a)
+#define MSM_FROM_AFFINE(o, a) zkv_g2_from_affine(o, a)
+#define MSM_MUL_VARTIME(o, p, k) zkv_g2_mul_vartime(o, p, k)
+#define MSM_BA_BATCH G2B_BATCH
+#define MSM_BA_SEG_MIN 8
+#define MSM_BA_MAX_SEGS 512
+#define MSM_BA_MIN_BUCKETS 64
+/* few buckets per window here: retry the queue down to 4 a batch (fewer Jacobian buckets;
+ * callgrind on 2^12 points: 4 beats 8 and 16 by 0.3% and 1.2%) */
+#define MSM_BA_STRAGGLERS 4
+#include "msm_impl.h"
 
 static unsigned g2b_window(size_t n) {
     unsigned lg = 0;
@@ -491,287 +458,17 @@ static unsigned g2b_window(size_t n) {
     return c > 15 ? 15 : c;
 }
 
-static void g2b_point(zkv_g2_affine *o, const g2b_state *s, const g2b_op *op) {
-    *o = s->pts[op->point];
-    if (op->neg) fq2_neg(&o->y, &o->y);
-}
-
-static void g2b_flush(g2b_state *s) {
-    size_t len = s->len;
-    zkv_fq2 acc;
-    fq2_set_one(&acc);
-    for (size_t k = 0; k < len; k++) {
-        const g2b_op *op = &s->batch[k];
-        const zkv_g2_affine *b = &s->bucket[op->bucket];
-        fq2_sub(&s->den[k], &s->pts[op->point].x, &b->x);
-        s->special[k] = (uint8_t)fq2_is_zero(&s->den[k]);
-        if (s->special[k]) fq2_set_one(&s->den[k]);
-        s->pre[k] = acc;
-        fq2_mul(&acc, &acc, &s->den[k]);
-    }
-    zkv_fq2 inv;
-    tw_fq2_inv(&inv, &acc);
-    for (size_t k = len; k-- > 0;) {
-        const g2b_op *op = &s->batch[k];
-        zkv_g2_affine *b = &s->bucket[op->bucket], p;
-        g2b_point(&p, s, op);
-        zkv_fq2 di;
-        fq2_mul(&di, &inv, &s->pre[k]);
-        fq2_mul(&inv, &inv, &s->den[k]);
-        if (s->special[k]) {
-            /* same x: p == b (double) or p == -b (empty bucket); rare, done in Jacobian */
-            zkv_g2 j;
-            zkv_g2_from_affine(&j, b);
-            zkv_g2_add_affine(&j, &j, &p);
-            zkv_g2_to_affine(b, &j);
-            s->used[op->bucket] = !fq2_is_zero(&j.z);
-            continue;
-        }
-        zkv_fq2 lambda, t, x3;
-        fq2_sub(&t, &p.y, &b->y);
-        fq2_mul(&lambda, &t, &di);
-        fq2_sqr(&x3, &lambda);
-        fq2_sub(&x3, &x3, &b->x);
-        fq2_sub(&x3, &x3, &p.x);
-        fq2_sub(&t, &b->x, &x3);
-        fq2_mul(&t, &t, &lambda);
-        fq2_sub(&b->y, &t, &b->y);
-        b->x = x3;
-    }
-    s->len = 0;
-    s->cur++;
-}
-
-static void g2b_push(g2b_state *s, const g2b_op *op) {
-    uint32_t b = op->bucket;
-    if (!s->used[b]) {
-        g2b_point(&s->bucket[b], s, op);
-        s->used[b] = 1;
-    } else if (s->stamp[b] == s->cur) {
-        s->queue[s->qlen++] = *op;
-    } else {
-        s->stamp[b] = s->cur;
-        s->batch[s->len++] = *op;
-        if (s->len == s->cap) g2b_flush(s);
-    }
-}
-
-static void g2b_overflow_add(g2b_state *s, const g2b_op *op) {
-    zkv_g2_affine p;
-    g2b_point(&p, s, op);
-    if (!s->ovf[op->bucket]) {
-        zkv_g2_from_affine(&s->overflow[op->bucket], &p);
-        s->ovf[op->bucket] = 1;
-    } else {
-        zkv_g2_add_affine(&s->overflow[op->bucket], &s->overflow[op->bucket], &p);
-    }
-}
-
-/*
- * sum_b (b + 1) * bucket[b] over nb affine buckets with affine additions sharing inversions
- * (a Jacobian running sum costs about twice as much per bucket in G2). The running sum is
- * sequential in b, so the buckets are cut into at most G2_RED_SEGS segments of seg buckets
- * that run side by side: segment g keeps R_g = the sum of its buckets and
- * T_g = sum_j (j + 1) * bucket[g seg + j]; each step is two batches (R_g += bucket, then
- * T_g += R_g) over all segments. Then the sum is sum_g T_g + seg * sum_g g R_g, in Jacobian
- * coordinates over the segments.
- */
-#define G2_RED_SEGS 512 /* <= G2B_BATCH: a step's batch uses the den/pre/special arrays */
-#define G2_RED_SCRATCH                                                                        \
-    (msm_align(2 * G2_RED_SEGS * sizeof(zkv_g2_affine)) + msm_align(2 * G2_RED_SEGS) +      \
-     msm_align(G2_RED_SEGS * sizeof(g2_aop)))
-
-typedef struct {
-    zkv_g2_affine *d;
-    uint8_t *dused;
-    const zkv_g2_affine *p;
-} g2_aop;
-
-/* d[k] += p[k] for k < m (affine, present, the d[k] pairwise distinct) with one inversion; a
- * sum that is the identity clears *dused[k]. Equal x (a doubling or a cancellation, rare)
- * goes through Jacobian coordinates. */
-static void g2_affine_batch(const g2_aop *ops, size_t m, g2b_state *s) {
-    if (m == 0) return;
-    zkv_fq2 acc;
-    fq2_set_one(&acc);
-    for (size_t k = 0; k < m; k++) {
-        fq2_sub(&s->den[k], &ops[k].p->x, &ops[k].d->x);
-        s->special[k] = (uint8_t)fq2_is_zero(&s->den[k]);
-        if (s->special[k]) fq2_set_one(&s->den[k]);
-        s->pre[k] = acc;
-        fq2_mul(&acc, &acc, &s->den[k]);
-    }
-    zkv_fq2 inv;
-    tw_fq2_inv(&inv, &acc);
-    for (size_t k = m; k-- > 0;) {
-        zkv_g2_affine *b = ops[k].d;
-        const zkv_g2_affine *p = ops[k].p;
-        zkv_fq2 di;
-        fq2_mul(&di, &inv, &s->pre[k]);
-        fq2_mul(&inv, &inv, &s->den[k]);
-        if (s->special[k]) {
-            zkv_g2 j;
-            zkv_g2_from_affine(&j, b);
-            zkv_g2_add_affine(&j, &j, p);
-            zkv_g2_to_affine(b, &j);
-            *ops[k].dused = !fq2_is_zero(&j.z);
-            continue;
-        }
-        zkv_fq2 lambda, t, x3;
-        fq2_sub(&t, &p->y, &b->y);
-        fq2_mul(&lambda, &t, &di);
-        fq2_sqr(&x3, &lambda);
-        fq2_sub(&x3, &x3, &b->x);
-        fq2_sub(&x3, &x3, &p->x);
-        fq2_sub(&t, &b->x, &x3);
-        fq2_mul(&t, &t, &lambda);
-        fq2_sub(&b->y, &t, &b->y);
-        b->x = x3;
-    }
-}
-
-static void g2_reduce_affine(zkv_g2 *out, g2b_state *s, size_t nb) {
-    size_t seg = nb / G2_RED_SEGS;
-    if (seg < 8) seg = 8;
-    size_t nseg = (nb + seg - 1) / seg;
-    uint8_t *mem = (uint8_t *)s->red;
-    zkv_g2_affine *r = (zkv_g2_affine *)mem, *t = r + G2_RED_SEGS;
-    mem += msm_align(2 * G2_RED_SEGS * sizeof(zkv_g2_affine));
-    uint8_t *rused = mem, *tused = mem + G2_RED_SEGS;
-    mem += msm_align(2 * G2_RED_SEGS);
-    g2_aop *ops = (g2_aop *)mem;
-    memset(rused, 0, nseg);
-    memset(tused, 0, nseg);
-    for (size_t j = seg; j-- > 0;) {
-        size_t m = 0;
-        for (size_t g = 0; g < nseg; g++) {
-            size_t b = g * seg + j;
-            if (b >= nb || !s->used[b]) continue;
-            if (!rused[g]) {
-                r[g] = s->bucket[b];
-                rused[g] = 1;
-                continue;
-            }
-            ops[m].d = &r[g];
-            ops[m].dused = &rused[g];
-            ops[m].p = &s->bucket[b];
-            m++;
-        }
-        g2_affine_batch(ops, m, s);
-        m = 0;
-        for (size_t g = 0; g < nseg; g++) {
-            if (!rused[g]) continue;
-            if (!tused[g]) {
-                t[g] = r[g];
-                tused[g] = 1;
-                continue;
-            }
-            ops[m].d = &t[g];
-            ops[m].dused = &tused[g];
-            ops[m].p = &r[g];
-            m++;
-        }
-        g2_affine_batch(ops, m, s);
-    }
-    zkv_g2 running, weighted, total;
-    g2_set_zero(&running);
-    g2_set_zero(&weighted);
-    g2_set_zero(&total);
-    for (size_t g = nseg; g-- > 1;) {
-        if (rused[g]) zkv_g2_add_affine(&running, &running, &r[g]);
-        zkv_g2_add(&weighted, &weighted, &running);
-    }
-    for (size_t k = 1; k < seg; k <<= 1) zkv_g2_double(&weighted, &weighted);
-    for (size_t g = 0; g < nseg; g++)
-        if (tused[g]) zkv_g2_add_affine(&total, &total, &t[g]);
-    zkv_g2_add(out, &total, &weighted);
-}
-
-/* The end of a window: flush, run the queue through further batches while it shrinks by
- * half or more a pass (the rest goes to the Jacobian overflow buckets), then
- * out = sum_b (b + 1) * bucket[b] over the nb buckets: affine (g2_reduce_affine) unless many
- * overflow buckets or few buckets make a Jacobian running sum the simpler choice. */
-static void g2b_finish(zkv_g2 *out, g2b_state *s, size_t nb) {
-    g2b_flush(s);
-    while (s->qlen > 0) {
-        size_t before = s->qlen;
-        s->qlen = 0;
-        for (size_t k = 0; k < before; k++) {
-            g2b_op op = s->queue[k]; /* pushes write at qlen <= k: in place is safe */
-            g2b_push(s, &op);
-        }
-        g2b_flush(s);
-        if (s->qlen > 0 && (s->qlen < 16 || 2 * s->qlen > before)) {
-            for (size_t k = 0; k < s->qlen; k++) g2b_overflow_add(s, &s->queue[k]);
-            s->qlen = 0;
-        }
-    }
-    size_t n_ovf = 0;
-    for (size_t b = 0; b < nb; b++) n_ovf += s->ovf[b];
-    if (nb >= 64 && n_ovf <= nb / 64) {
-        /* the few Jacobian buckets (stragglers of the queue) are weighted one by one */
-        g2_reduce_affine(out, s, nb);
-        for (size_t b = 0; n_ovf > 0 && b < nb; b++) {
-            if (!s->ovf[b]) continue;
-            uint8_t k[32] = {0};
-            k[0] = (uint8_t)(b + 1);
-            k[1] = (uint8_t)((b + 1) >> 8);
-            k[2] = (uint8_t)((b + 1) >> 16);
-            zkv_g2 t;
-            zkv_g2_mul_vartime(&t, &s->overflow[b], k);
-            zkv_g2_add(out, out, &t);
-            n_ovf--;
-        }
-        return;
-    }
-    zkv_g2 running, total;
-    g2_set_zero(&running);
-    g2_set_zero(&total);
-    for (size_t b = nb; b-- > 0;) {
-        if (s->used[b]) zkv_g2_add_affine(&running, &running, &s->bucket[b]);
-        if (s->ovf[b]) zkv_g2_add(&running, &running, &s->overflow[b]);
-        zkv_g2_add(&total, &total, &running);
-    }
-    *out = total;
-}
-
 static size_t g2b_scratch_sizeof(size_t n, unsigned c) {
-    size_t nb = (size_t)1 << (c - 1);
-    return msm_align(nb * sizeof(zkv_g2_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
-           msm_align(nb * sizeof(zkv_g2)) + msm_align((G2B_BATCH + n) * sizeof(g2b_op)) +
-           2 * msm_align(G2B_BATCH * sizeof(zkv_fq2)) + msm_align(G2B_BATCH) + msm_align(n) +
-           G2_RED_SCRATCH;
+    return g2b_state_sizeof((size_t)1 << (c - 1), n) + msm_align(n);
 }
 
 static void g2b_msm(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
                     size_t n, void *scratch, unsigned c) {
     size_t nb = (size_t)1 << (c - 1);
-    uint8_t *mem = (uint8_t *)scratch;
     g2b_state s;
+    uint8_t *carry = g2b_layout(&s, (uint8_t *)scratch, nb, n);
     s.pts = points;
-    s.cap = nb / 2 < G2B_BATCH ? (nb / 2 > 0 ? nb / 2 : 1) : G2B_BATCH;
-    s.bucket = (zkv_g2_affine *)mem;
-    mem += msm_align(nb * sizeof(zkv_g2_affine));
-    s.used = mem;
-    mem += msm_align(nb);
-    s.ovf = mem;
-    mem += msm_align(nb);
-    s.stamp = (uint32_t *)mem;
-    mem += msm_align(nb * 4);
-    s.overflow = (zkv_g2 *)mem;
-    mem += msm_align(nb * sizeof(zkv_g2));
-    s.batch = (g2b_op *)mem;
-    s.queue = s.batch + G2B_BATCH;
-    mem += msm_align((G2B_BATCH + n) * sizeof(g2b_op));
-    s.den = (zkv_fq2 *)mem;
-    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
-    s.pre = (zkv_fq2 *)mem;
-    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
-    s.special = mem;
-    mem += msm_align(G2B_BATCH);
-    s.red = mem;
-    mem += G2_RED_SCRATCH;
-    uint8_t *carry = mem;
+    s.alt_x = NULL;
 
     unsigned nw = msm_max_bits(scalars, n) / c + 1;
     const uint32_t half = 1u << (c - 1), full = 1u << c;
@@ -780,28 +477,24 @@ static void g2b_msm(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *sca
     g2_set_zero(&acc);
     zkv_g2 wsum[256 / 3 + 2];
     for (unsigned w = 0; w < nw; w++) {
-        memset(s.used, 0, nb);
-        memset(s.ovf, 0, nb);
-        memset(s.stamp, 0, nb * 4);
-        s.cur = 1;
-        s.len = s.qlen = 0;
+        g2b_reset(&s, nb, nb / 2 < G2B_CAP ? nb / 2 : G2B_CAP);
         for (size_t i = 0; i < n; i++) {
             uint32_t d = msm_bits(scalars + 32 * i, w * c, c) + carry[i];
             carry[i] = 0;
             if (d == 0) continue;
-            g2b_op op = {0, (uint32_t)i, 0};
+            uint32_t e = (uint32_t)i << 1, b;
             if (d > half) {
                 carry[i] = 1;
                 if (d == full) continue;
-                op.bucket = full - d - 1;
-                op.neg = 1;
+                b = full - d - 1;
+                e |= 1;
             } else {
-                op.bucket = d - 1;
+                b = d - 1;
             }
             if (g2_affine_is_infinity(&points[i])) continue;
-            g2b_push(&s, &op);
+            g2b_push(&s, e, b);
         }
-        g2b_finish(&wsum[w], &s, nb);
+        g2b_finish(&wsum[w], &s, 1, nb);
     }
     for (unsigned w = nw; w-- > 0;) {
         for (unsigned k = 0; k < c; k++) zkv_g2_double(&acc, &acc);
@@ -817,6 +510,96 @@ size_t zkv_g2_msm_affine_scratch_sizeof(size_t n) {
 void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
                                const uint8_t *scalars, size_t n, void *scratch) {
     g2b_msm(out, points, scalars, n, scratch, g2b_window(n));
+}
+
+/* ------------------------------------------------------------ many MSMs, short scalars */
+/*
+ * out[k] = sum_i c_ki P_i for reps vectors of short signed coefficients over the same points
+ * (the batched subgroup check's random combinations). All reps go through ONE pass over the
+ * points into one bucket array of a bucket set (or two) per rep: the sets share the batched
+ * inversions (full batches, few conflicts) and one segmented affine reduction sums them all.
+ * Each `bits`-bit coefficient is a single signed digit (one affine addition per point and
+ * rep, 2^(bits-1) buckets per rep to sum) unless the points are few against those buckets:
+ * then it is cut into a signed low digit of c1 = ceil(bits/2) bits and a high digit (two
+ * additions per point and rep, two sets of about 2^(bits/2 - 1) buckets).
+ */
+#define G2M_MAX_REPS 64
+
+/* The low digit's bits: 0 for one digit, when one addition per point and rep beats two. */
+static unsigned g2m_split(size_t n, unsigned bits) {
+    unsigned c1 = (bits + 1) / 2;
+    return bits >= 4 && n + ((size_t)2 << c1) < ((size_t)1 << bits) ? c1 : 0;
+}
+
+/* Buckets per set: 2^(bits-1) for one digit; for two, the larger of the low digit's
+ * 2^(c1-1) and the high digit's 2^(bits-1-c1) (|high| <= 2^(bits-1) / 2^c1). */
+static size_t g2m_buckets(unsigned bits, unsigned c1) {
+    if (!c1) return (size_t)1 << (bits - 1);
+    size_t lo = (size_t)1 << (c1 - 1), hi = (size_t)1 << (bits - 1 - c1);
+    return lo > hi ? lo : hi;
+}
+
+size_t zkv_g2_msm_short_multi_scratch_sizeof(size_t n, size_t reps, unsigned bits) {
+    if (reps > G2M_MAX_REPS) reps = G2M_MAX_REPS;
+    if (bits < 2 || bits > 12) bits = 2;
+    /* sized for the larger of the two layouts, whichever the nonzero points select */
+    size_t one = reps * g2m_buckets(bits, 0), two = 2 * reps * g2m_buckets(bits, (bits + 1) / 2);
+    return g2b_state_sizeof(one > two ? one : two, 2 * reps * n);
+}
+
+/* bucket set `set` += digit d times point i (d != 0, |d| <= nb) */
+static inline void g2m_push(g2b_state *s, size_t i, int32_t d, size_t set, size_t nb) {
+    uint32_t e = (uint32_t)i << 1, b = (uint32_t)(set * nb);
+    if (d < 0) {
+        e |= 1;
+        d = -d;
+    }
+    g2b_push(s, e, b + (uint32_t)d - 1);
+}
+
+zkv_error zkv_g2_msm_short_multi_vartime(zkv_g2 *out, const zkv_g2_affine *points,
+                                         const uint8_t *coefficients, size_t n, size_t reps,
+                                         unsigned bits, void *scratch) {
+    if (reps > G2M_MAX_REPS || bits < 2 || bits > 12 || n >= ((size_t)1 << 31))
+        return ZKV_BAD_ARGUMENT;
+    if (reps == 0) return ZKV_OK;
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++) live += !g2_affine_is_infinity(&points[i]);
+    const unsigned c1 = g2m_split(live, bits);
+    const size_t nsets = c1 ? 2 * reps : reps, nb = g2m_buckets(bits, c1);
+    const int32_t half = 1 << (bits - 1), lo_half = c1 ? 1 << (c1 - 1) : 0;
+    g2b_state s;
+    g2b_layout(&s, (uint8_t *)scratch, nsets * nb, 2 * reps * n);
+    s.pts = points;
+    s.alt_x = NULL;
+    g2b_reset(&s, nsets * nb, G2B_CAP);
+    for (size_t i = 0; i < n; i++) {
+        if (g2_affine_is_infinity(&points[i])) continue;
+        for (size_t k = 0; k < reps; k++) {
+            const uint8_t *c = coefficients + 2 * (k * n + i);
+            int32_t v = (int32_t)(((uint32_t)c[0] | (uint32_t)c[1] << 8) & ((1u << bits) - 1));
+            if (v >= half) v -= 2 * half; /* two's complement of `bits` bits */
+            if (!c1) {
+                if (v) g2m_push(&s, i, v, k, nb);
+                continue;
+            }
+            int32_t lo = v & ((1 << c1) - 1);
+            if (lo >= lo_half) lo -= 1 << c1;
+            int32_t hi = (v - lo) / (1 << c1); /* exact */
+            if (lo) g2m_push(&s, i, lo, 2 * k, nb);
+            if (hi) g2m_push(&s, i, hi, 2 * k + 1, nb);
+        }
+    }
+    zkv_g2 sums[2 * G2M_MAX_REPS];
+    g2b_finish(c1 ? sums : out, &s, nsets, nb);
+    if (c1) {
+        for (size_t k = 0; k < reps; k++) {
+            zkv_g2 high = sums[2 * k + 1];
+            for (unsigned d = 0; d < c1; d++) zkv_g2_double(&high, &high);
+            zkv_g2_add(&out[k], &sums[2 * k], &high);
+        }
+    }
+    return ZKV_OK;
 }
 
 /* ------------------------------------------------------------ psi-split MSM */
@@ -912,126 +695,6 @@ void zkv_g2_msm_endo_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uin
         g2_psi_split(ks + 64 * i, ks + 64 * i + 32, scalars + 32 * i);
     }
     g2b_msm(out, v, ks, 2 * n, mem, g2_endo_window(n));
-}
-
-/* ------------------------------------------------------------ fixed-base table MSM */
-/*
- * As zkv_g1_msm_table_vartime, on the psi split: a table T[w][i][h] = 2^(13 w) psi^h(P_i)
- * (w < 10, h < 2) lets all windows share one bucket set, so the bucket reduction runs once
- * instead of per window, and the wider window (13 bits: ten windows of the 127-bit halves
- * instead of twelve) pays.
- * The top window holds at most 127 - 117 = 10 bits, so its signed digits never carry out.
- */
-#define G2_TAB_C 13
-#define G2_TAB_WINDOWS 10
-
-size_t zkv_g2_msm_table_entries(size_t n) { return (size_t)G2_TAB_WINDOWS * 2 * n; }
-
-size_t zkv_g2_msm_table_build_scratch_sizeof(size_t n) {
-    return msm_align(n * sizeof(zkv_g2)) + msm_align(n * sizeof(zkv_fq2)) +
-           msm_align(n * sizeof(zkv_g2_affine));
-}
-
-void zkv_g2_msm_table_build(zkv_g2_affine *table, const zkv_g2_affine *points, size_t n,
-                            void *scratch) {
-    uint8_t *mem = (uint8_t *)scratch;
-    zkv_g2 *jac = (zkv_g2 *)mem;
-    mem += msm_align(n * sizeof(zkv_g2));
-    zkv_fq2 *fqs = (zkv_fq2 *)mem;
-    mem += msm_align(n * sizeof(zkv_fq2));
-    zkv_g2_affine *aff = (zkv_g2_affine *)mem;
-    for (size_t i = 0; i < n; i++) zkv_g2_from_affine(&jac[i], &points[i]);
-    for (unsigned w = 0; w < G2_TAB_WINDOWS; w++) {
-        if (w == 0) {
-            memcpy(aff, points, n * sizeof(zkv_g2_affine));
-        } else {
-            for (size_t i = 0; i < n; i++)
-                for (unsigned k = 0; k < G2_TAB_C; k++) zkv_g2_double(&jac[i], &jac[i]);
-            g2_batch_to_affine(aff, jac, n, fqs);
-        }
-        zkv_g2_affine *row = table + (size_t)w * 2 * n;
-        for (size_t i = 0; i < n; i++) {
-            row[2 * i] = aff[i];
-            if (g2_affine_is_infinity(&aff[i])) {
-                row[2 * i + 1] = aff[i];
-            } else {
-                tw_g2_affine_frobenius(&row[2 * i + 1], &aff[i], 1);
-            }
-        }
-    }
-}
-
-static size_t g2_tab_pushes(size_t n) { return (size_t)G2_TAB_WINDOWS * 2 * n; }
-
-size_t zkv_g2_msm_table_scratch_sizeof(size_t n) {
-    size_t nb = (size_t)1 << (G2_TAB_C - 1);
-    return msm_align(nb * sizeof(zkv_g2_affine)) + 2 * msm_align(nb) + msm_align(nb * 4) +
-           msm_align(nb * sizeof(zkv_g2)) +
-           msm_align((G2B_BATCH + g2_tab_pushes(n)) * sizeof(g2b_op)) +
-           2 * msm_align(G2B_BATCH * sizeof(zkv_fq2)) + msm_align(G2B_BATCH) + G2_RED_SCRATCH;
-}
-
-void zkv_g2_msm_table_vartime(zkv_g2 *out, const zkv_g2_affine *table, size_t n,
-                              const uint8_t *scalars, void *scratch) {
-    const unsigned c = G2_TAB_C;
-    size_t nb = (size_t)1 << (c - 1);
-    uint8_t *mem = (uint8_t *)scratch;
-    g2b_state s;
-    s.pts = table;
-    s.cap = nb / 2 < G2B_BATCH ? nb / 2 : G2B_BATCH;
-    s.bucket = (zkv_g2_affine *)mem;
-    mem += msm_align(nb * sizeof(zkv_g2_affine));
-    s.used = mem;
-    mem += msm_align(nb);
-    s.ovf = mem;
-    mem += msm_align(nb);
-    s.stamp = (uint32_t *)mem;
-    mem += msm_align(nb * 4);
-    s.overflow = (zkv_g2 *)mem;
-    mem += msm_align(nb * sizeof(zkv_g2));
-    s.batch = (g2b_op *)mem;
-    s.queue = s.batch + G2B_BATCH;
-    mem += msm_align((G2B_BATCH + g2_tab_pushes(n)) * sizeof(g2b_op));
-    s.den = (zkv_fq2 *)mem;
-    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
-    s.pre = (zkv_fq2 *)mem;
-    mem += msm_align(G2B_BATCH * sizeof(zkv_fq2));
-    s.special = mem;
-    mem += msm_align(G2B_BATCH);
-    s.red = mem;
-    memset(s.used, 0, nb);
-    memset(s.ovf, 0, nb);
-    memset(s.stamp, 0, nb * 4);
-    s.cur = 1;
-    s.len = s.qlen = 0;
-    const uint32_t half = 1u << (c - 1), full = 1u << c, mask = full - 1;
-    for (size_t i = 0; i < n; i++) {
-        if (g2_affine_is_infinity(&table[2 * i])) continue;
-        zkv_u128 m[2];
-        g2_psi_split_u128(&m[0], &m[1], scalars + 32 * i);
-        for (unsigned h = 0; h < 2; h++) {
-            zkv_u128 v = m[h];
-            uint32_t carry = 0;
-            for (unsigned w = 0; w < G2_TAB_WINDOWS && (v != 0 || carry); w++) {
-                uint32_t d = (uint32_t)(v & mask) + carry;
-                v >>= c;
-                carry = 0;
-                g2b_op op = {0, (uint32_t)(((size_t)w * n + i) * 2 + h), 0};
-                if (d > half) {
-                    carry = 1;
-                    if (d == full) continue;
-                    op.bucket = full - d - 1;
-                    op.neg = 1;
-                } else if (d == 0) {
-                    continue;
-                } else {
-                    op.bucket = d - 1;
-                }
-                g2b_push(&s, &op);
-            }
-        }
-    }
-    g2b_finish(out, &s, nb);
 }
 
 void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n) {

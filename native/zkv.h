@@ -118,21 +118,6 @@ size_t zkv_g1_msm_scratch_sizeof(size_t n);
 void zkv_g1_msm_vartime(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t *scalars,
                         size_t n, void *scratch);
 
-/* Fixed-base MSM for bases used many times (a proving key's point arrays): a table of
- * zkv_g1_msm_table_entries(n) affine points, built once from n points by
- * zkv_g1_msm_table_build (112 doublings per point; scratch of
- * zkv_g1_msm_table_build_scratch_sizeof(n) bytes), then sum k_i P_i for any scalars
- * (32 bytes LE each, any value < 2^256, zero scalars and identity points cost nothing) with
- * one bucket set for all windows. n < 2^26. scratch holds zkv_g1_msm_table_scratch_sizeof(n)
- * bytes. Variable time. */
-size_t zkv_g1_msm_table_entries(size_t n);
-size_t zkv_g1_msm_table_build_scratch_sizeof(size_t n);
-void zkv_g1_msm_table_build(zkv_g1_affine *table, const zkv_g1_affine *points, size_t n,
-                            void *scratch);
-size_t zkv_g1_msm_table_scratch_sizeof(size_t n);
-void zkv_g1_msm_table_vartime(zkv_g1 *out, const zkv_g1_affine *table, size_t n,
-                              const uint8_t *scalars, void *scratch);
-
 /* ---------------------------------------------------------------- G2: y^2 = x^3 + 3/(9+u) over Fq2 */
 typedef struct { zkv_fq2 x, y; } zkv_g2_affine;   /* infinity = (0, 0) */
 typedef struct { zkv_fq2 x, y, z; } zkv_g2;       /* Jacobian */
@@ -404,17 +389,18 @@ void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
 size_t zkv_g2_msm_endo_scratch_sizeof(size_t n);
 void zkv_g2_msm_endo_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
                              size_t n, void *scratch);
-/* As zkv_g1_msm_table_*, over G2 and on the psi split (so for points of the order-r
- * subgroup only, as zkv_g2_msm_endo_vartime): a table of zkv_g2_msm_table_entries(n) affine
- * points built once (117 doublings per point), then sum k_i P_i (any k_i < 2^256) with one
- * bucket set for all windows. n < 2^26. Variable time. */
-size_t zkv_g2_msm_table_entries(size_t n);
-size_t zkv_g2_msm_table_build_scratch_sizeof(size_t n);
-void zkv_g2_msm_table_build(zkv_g2_affine *table, const zkv_g2_affine *points, size_t n,
-                            void *scratch);
-size_t zkv_g2_msm_table_scratch_sizeof(size_t n);
-void zkv_g2_msm_table_vartime(zkv_g2 *out, const zkv_g2_affine *table, size_t n,
-                              const uint8_t *scalars, void *scratch);
+/* reps MSMs with short signed scalars over the same n points: out[k] = sum_i c_ki P_i for
+ * k < reps, c_ki the low `bits` bits of the little-endian u16 at coefficients[2 (k n + i)]
+ * read as a two's-complement integer in [-2^(bits-1), 2^(bits-1)) (the batched subgroup
+ * check's random combinations). Any points on the twist (no subgroup assumption); identity
+ * points and zero coefficients cost nothing. One affine addition per point and rep, all reps
+ * in one pass sharing the batched inversions. ZKV_BAD_ARGUMENT for reps > 64, bits outside
+ * [2, 12] or n >= 2^31. scratch holds zkv_g2_msm_short_multi_scratch_sizeof(n, reps, bits)
+ * bytes. Variable time. */
+size_t zkv_g2_msm_short_multi_scratch_sizeof(size_t n, size_t reps, unsigned bits);
+zkv_error zkv_g2_msm_short_multi_vartime(zkv_g2 *out, const zkv_g2_affine *points,
+                                         const uint8_t *coefficients, size_t n, size_t reps,
+                                         unsigned bits, void *scratch);
 /* n affine points in the byte layout of zkv_g1_affine_to_bytes / zkv_g2_affine_to_bytes. */
 void zkv_g1_affine_array_to_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n);
 void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n);

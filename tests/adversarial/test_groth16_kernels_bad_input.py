@@ -153,8 +153,8 @@ def test_the_batched_subgroup_check_refuses_the_wrong_amount_of_randomness(slice
 @SLICES
 def test_a_g2_point_with_a_small_order_component_is_caught_by_the_batched_check(slice_):
     # P + T with T of order 10069 (the twist cofactor's smallest prime): the random
-    # combinations must see T; one whose coefficient of P + T is divisible by 10069 cannot,
-    # which is why the check draws ten of them.
+    # combinations must see T; one whose coefficient of P + T is divisible by 10069 (in the
+    # signed 10-bit range, only 0) cannot, which is why the check draws thirteen of them.
     h = 2 * P - FR_MODULUS
     t = reference_g2.mul(twist_point(5, 1), FR_MODULUS * h // 10069)
     assert t is not None and reference_g2.mul(t, 10069) is None
@@ -162,9 +162,9 @@ def test_a_g2_point_with_a_small_order_component_is_caught_by_the_batched_check(
     points = [(G2.generator() * 7).to_affine(), bad]
     reps, size = slice_.SUBGROUP_REPS, slice_.SUBGROUP_RHO_BYTES
     caught = (bytes([1, 0, 1, 0]) * reps)[: reps * 2 * size]
-    blind = (bytes([1, 0]) + (10069).to_bytes(2, "little")) * reps
+    blind = (bytes([1, 0]) + (11 << 10).to_bytes(2, "little")) * reps  # low 10 bits 0
     assert not slice_.g2_subgroup_batch(points, caught)
-    assert slice_.g2_subgroup_batch(points, blind)  # the 1-in-10069 event, forced
+    assert slice_.g2_subgroup_batch(points, blind)  # the 1-in-1024 event, forced
 
 
 @SLICES

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from zkvote._native import g2 as native_g2
 from zkvote._native import groth16 as native
+from zkvote._reference import g2 as reference_g2
 from zkvote._reference import groth16 as reference
+from zkvote.errors import InvalidArgument
 from zkvote.field import FQ_MODULUS, FR_MODULUS
 from zkvote.g1 import G1
 from zkvote.g2 import G2
@@ -296,31 +298,6 @@ def test_sparse_and_affine_msms_match_the_reference(seed, n, kind):
     assert native.sparse_msm_g2(g2s, ks) == want
     assert native.g2_msm_affine(g2s, ks) == want
     assert native.g2_msm_endo(g2s, ks) == want
-    assert native.g1_msm_table(g1s, ks) == reference.sparse_msm_g1(g1s, ks)
-    assert native.g2_msm_table(g2s, ks) == want
-
-
-@SETTINGS
-@given(st.integers(0, 2**32), st.lists(scalar, min_size=1, max_size=6))
-def test_fixed_base_table_msms_match_the_reference_on_edge_scalars(seed, ks):
-    rng = random.Random(seed)
-    g1s, g2s = affine(random_g1(rng, len(ks))), affine(random_g2(rng, len(ks)))
-    assert native.g1_msm_table(g1s, ks) == reference.sparse_msm_g1(g1s, ks)
-    assert native.g2_msm_table(g2s, ks) == reference.sparse_msm_g2(g2s, ks)
-
-
-def test_fixed_base_table_msms_match_the_plain_msms_on_many_conflicting_points():
-    # 50 bases repeated, few distinct scalars: many additions meet a bucket already in the
-    # batch (queue, Jacobian overflow) or a bucket holding the same or the opposite point
-    rng = random.Random(12)
-    n = 1500
-    g1_base = [G1.generator() * rng.randrange(1, R) for _ in range(50)]
-    g2_base = [G2.generator() * rng.randrange(1, R) for _ in range(50)]
-    g1s = affine([g1_base[i % 50] if i % 7 else -g1_base[i % 50] for i in range(n)])
-    g2s = affine([g2_base[i % 50] if i % 7 else -g2_base[i % 50] for i in range(n)])
-    ks = [rng.choice([3, R - 3, rng.randrange(R)]) for _ in range(n)]
-    assert native.g1_msm_table(g1s, ks) == native.sparse_msm_g1(g1s, ks)
-    assert native.g2_msm_table(g2s, ks) == native_g2.msm(g2s, ks)
 
 
 @pytest.mark.parametrize("n", [1500, 9000])
@@ -333,20 +310,6 @@ def test_g2_msms_of_one_point_with_small_scalars_match_the_product(n):
     points = affine([p] * n)
     assert native.g2_msm_affine(points, ks) == want
     assert native.g2_msm_endo(points, ks) == want
-    assert native.g2_msm_table(points, ks) == want
-
-
-@settings(max_examples=4, deadline=None)
-@given(st.integers(0, 2**32))
-def test_precomputed_tables_leave_the_prover_terms_unchanged(seed):
-    sections, shape, witness = tiny_key(seed, n_wires=6, log_n=3)
-    key = native.load_key(sections, *shape)
-    plain = native.prove_terms(key, witness)
-    native.precompute_tables(key)
-    native.precompute_tables(key)  # idempotent
-    assert key.tables is not None
-    assert native.prove_terms(key, witness) == plain
-    assert plain == reference.prove_terms(reference.load_key(sections, *shape), witness)
 
 
 def test_affine_g2_msm_handles_equal_and_opposite_bucket_points():
@@ -402,3 +365,60 @@ def test_batched_subgroup_check_matches_the_reference(seed, outside):
     result = native.g2_subgroup_batch(points, rho)
     assert result == reference.g2_subgroup_batch(points, rho)
     assert result == (not outside)
+
+
+def signed_msm(points, coefficients):
+    # by the definition, for points of any order: a negative coefficient negates the point
+    total = None
+    for p, c in zip(points, coefficients, strict=True):
+        term = reference_g2.mul(p if c >= 0 else reference_g2.neg(p), abs(c))
+        total = reference_g2.add(total, term)
+    return total
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 2**32), st.integers(0, 5), st.integers(1, 4), st.sampled_from([2, 7, 10, 12]))
+def test_short_multi_msm_matches_the_reference_on_points_outside_g2(seed, n, reps, bits):
+    # twist points outside G2 (where -c and r - c differ), identities, edge coefficients
+    rng = random.Random(seed)
+    half = 1 << (bits - 1)
+    points = affine(random_g2(rng, n))
+    for i in range(n):
+        pick = rng.randrange(3)
+        if pick == 1:
+            points[i] = twist_point(rng.randrange(P), 1)
+        elif pick == 2:
+            points[i] = None
+    rows = [[rng.choice([0, 1, -1, -half, half - 1, rng.randrange(-half, half)])
+             for _ in range(n)] for _ in range(reps)]
+    assert native.g2_msm_short_multi(points, rows, bits) == [signed_msm(points, row)
+                                                             for row in rows]
+
+
+def test_short_multi_msm_matches_the_jacobian_msm_with_many_conflicting_additions():
+    # 40 distinct points, repeated and negated, coefficients from a few values: additions
+    # meet buckets already in the batch (the queue), equal and opposite bucket points
+    rng = random.Random(5)
+    base = [G2.generator() * rng.randrange(1, R) for _ in range(40)]
+    points = affine([base[i % 40] if i % 5 else -base[i % 40] for i in range(1200)])
+    rows = [[rng.choice([3, -3, 511, -512, rng.randrange(-512, 512)]) for _ in range(1200)]
+            for _ in range(native.SUBGROUP_REPS)]
+    got = native.g2_msm_short_multi(points, rows, 10)
+    assert got == [native_g2.msm(points, [c % R for c in row]) for row in rows]
+
+
+def test_short_multi_msm_refuses_bad_shapes():
+    g = G2.generator().to_affine()
+    # too many rows, a row of the wrong length, a coefficient out of range, bits out of range
+    for rows, bits in (([[1]] * 65, 10), ([[1, 2]], 10), ([[512]], 10), ([[1]], 13), ([[0]], 1)):
+        with pytest.raises(InvalidArgument):
+            native.g2_msm_short_multi([g], rows, bits)
+
+
+def test_subgroup_coefficients_are_the_signed_low_bits():
+    n = 2
+    # 0x03FF -> -1, 0x0200 -> -512 (the most negative), 0xFC01 -> 1 (high bits dropped)
+    rho = bytes([0xFF, 0x03, 0x00, 0x02] + [0x01, 0xFC] * 2 * (native.SUBGROUP_REPS - 1))
+    rows = native.subgroup_coefficients(rho, n)
+    assert rows[0] == [-1, -512] and rows[1] == [1, 1]
+    assert len(rows) == native.SUBGROUP_REPS

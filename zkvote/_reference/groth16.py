@@ -25,8 +25,9 @@ R = 2188824287183927522224640574525727508854836440041603434369820418657580849561
 _FQ_R_INV = pow(mpz(1 << 256), -1, P)
 _FR_R2_INV = pow(mpz(1 << 512), -1, R)
 COEF_BYTES = 44
-SUBGROUP_REPS = 10
+SUBGROUP_REPS = 13
 SUBGROUP_RHO_BYTES = 2
+SUBGROUP_BITS = 10
 
 
 @dataclass(eq=False)
@@ -296,16 +297,23 @@ def column_sums(rows: list, lagrange: Sequence[int], n_wires: int
 
 
 def g2_subgroup_batch(points: Sequence, rho: bytes) -> bool:
+    # the native slice's contract: SUBGROUP_REPS combinations, each coefficient the low
+    # SUBGROUP_BITS bits of a SUBGROUP_RHO_BYTES-byte value read as two's complement
     size = SUBGROUP_RHO_BYTES * len(points)
     if len(rho) != SUBGROUP_REPS * size:
         raise InvalidArgument(f"the subgroup check needs {SUBGROUP_REPS * size} random bytes")
     if not points:
         return True
+    mask, half = (1 << SUBGROUP_BITS) - 1, 1 << (SUBGROUP_BITS - 1)
     for k in range(SUBGROUP_REPS):
         chunk = rho[k * size : (k + 1) * size]
-        coeffs = [int.from_bytes(chunk[i : i + SUBGROUP_RHO_BYTES], "little")
+        values = [int.from_bytes(chunk[i : i + SUBGROUP_RHO_BYTES], "little") & mask
                   for i in range(0, size, SUBGROUP_RHO_BYTES)]
-        if not g2.is_in_subgroup(g2.msm(points, coeffs)):
+        coeffs = [v - 2 * half if v >= half else v for v in values]
+        # a negative coefficient takes the negated point: the points need not have order r
+        total = g2.msm([p if c >= 0 else g2.neg(p) for p, c in zip(points, coeffs, strict=True)],
+                       [abs(c) for c in coeffs])
+        if not g2.is_in_subgroup(total):
             return False
     return True
 

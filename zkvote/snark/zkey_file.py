@@ -30,17 +30,19 @@ E'(Fq2) is cyclic of order r * h' with h' = 10069 * 5864401 * 1875725156269 * q1
 G and a torsion part T of order dividing h', and P is in G2 iff T = 0. For coefficients
 rho_i, sum rho_i P_i is in G2 iff sum rho_i T_i = 0. If some T_j != 0 it has a component of
 prime order q | h'; fixing the other coefficients, the sum's q-component vanishes for at most
-one residue of rho_j mod q, so for rho_j uniform in [0, 2^16) with probability at most
-max(1/q + 2^-16, 2^-16) <= 1/10069 + 2^-16 < 2^-12.7. A single combination is therefore NOT
-enough (the small factor 10069 lets a bad point slip through once in ~10^4 draws): the
-backend draws ten independent combinations from the OS CSPRNG after the file is read, so a
-point outside G2 survives all ten with probability below 2^-127, and tests each sum with the
-exact psi(S) == [6x^2] S check (exact on all of E'(Fq2): psi - 6x^2 is nonzero on each of
-the four prime-order torsion parts, checked numerically). Identity points cost nothing. When
-a combination fails, the per-point check names the first point outside G2, so the error is
-the same as before (NotInSubgroup for "B2 point i"). The few header G2 points are checked
-one by one. Writing reproduces the file byte for byte: ``zkey_to_bytes(zkey_from_bytes(d)) == d``
-for any file snarkjs writes (section order and unknown sections are kept).
+one residue of rho_j mod q, so for rho_j uniform over 2^10 consecutive integers (a signed
+10-bit value; every q exceeds 2^10) with probability at most 2^-10. A single combination is
+therefore NOT enough: the backend draws thirteen independent combinations from the OS CSPRNG
+after the file is read, so a point outside G2 survives all of them with probability at most
+2^-130, and tests each sum with the exact psi(S) == [6x^2] S check (exact on all of E'(Fq2):
+psi - 6x^2 is nonzero on each of the four prime-order torsion parts, checked numerically).
+(Coefficients of 10 bits make each combination one bucket addition per point with 512 buckets
+to sum, the cheapest trade for keys of a few thousand to tens of thousands of B2 points.)
+Identity points cost nothing. When a combination fails, the per-point check names the first
+point outside G2, so the error is the same as with per-point checks (NotInSubgroup for
+"B2 point i"). The few header G2 points are checked one by one. Writing reproduces the file
+byte for byte: ``zkey_to_bytes(zkey_from_bytes(d)) == d`` for any file snarkjs writes
+(section order and unknown sections are kept).
 :func:`zkey_from_proving_key` turns a key from our own setup into a zkey snarkjs proves with.
 """
 
