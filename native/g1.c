@@ -265,73 +265,7 @@ int zkv_g1_equal(const zkv_g1 *a, const zkv_g1 *b) {
     return fq_equal(&l, &r);
 }
 
-/* ------------------------------------------------------------ scalar multiplication */
-
-#define G1_WNAF_W 5
-
-/*
- * Width-w NAF of a 256-bit little-endian k: odd digits in (-2^(w-1), 2^(w-1)), at most one
- * nonzero in any w consecutive positions. Returns the number of digits (<= 257).
- */
-static int g1_wnaf(int8_t digits[257], const uint8_t k[32]) {
-    uint64_t t[5];
-    limbs_from_le_bytes(t, k);
-    t[4] = 0;
-    int len = 0;
-    const int64_t full = 1 << G1_WNAF_W, half = 1 << (G1_WNAF_W - 1);
-    while ((t[0] | t[1] | t[2] | t[3] | t[4]) != 0) {
-        int64_t d = 0;
-        if (t[0] & 1) {
-            d = (int64_t)(t[0] & (uint64_t)(full - 1));
-            if (d >= half) d -= full;
-            /* t -= d (d odd, |d| < 2^(w-1)): makes the low w bits zero */
-            if (d > 0) {
-                uint64_t borrow = (uint64_t)d;
-                for (int q = 0; q < 5 && borrow; q++) {
-                    uint64_t old = t[q];
-                    t[q] = old - borrow;
-                    borrow = old < borrow;
-                }
-            } else {
-                uint64_t carry = (uint64_t)(-d);
-                for (int q = 0; q < 5 && carry; q++) {
-                    t[q] += carry;
-                    carry = t[q] < carry;
-                }
-            }
-        }
-        digits[len++] = (int8_t)d;
-        for (int q = 0; q < 4; q++) t[q] = (t[q] >> 1) | (t[q + 1] << 63);
-        t[4] >>= 1;
-    }
-    return len;
-}
-
-void zkv_g1_mul_vartime(zkv_g1 *out, const zkv_g1 *p, const uint8_t k[32]) {
-    int8_t digits[257];
-    int len = g1_wnaf(digits, k);
-    /* odd multiples P, 3P, ..., (2^(w-1) - 1)P */
-    zkv_g1 table[1 << (G1_WNAF_W - 2)], p2;
-    table[0] = *p;
-    zkv_g1_double(&p2, p);
-    for (int i = 1; i < (1 << (G1_WNAF_W - 2)); i++) zkv_g1_add(&table[i], &table[i - 1], &p2);
-    zkv_g1 acc;
-    g1_set_zero(&acc);
-    for (int i = len - 1; i >= 0; i--) {
-        zkv_g1_double(&acc, &acc);
-        int d = digits[i];
-        if (d > 0) {
-            zkv_g1_add(&acc, &acc, &table[d >> 1]);
-        } else if (d < 0) {
-            zkv_g1 neg;
-            zkv_g1_neg(&neg, &table[(-d) >> 1]);
-            zkv_g1_add(&acc, &acc, &neg);
-        }
-    }
-    *out = acc;
-}
-
-/* ------------------------------------------------------------ MSM */
+/* ------------------------------------------------------------ GLV endomorphism */
 
 /*
  * GLV endomorphism. phi(x, y) = (beta * x, y) maps G1 to itself and acts as multiplication
@@ -383,9 +317,9 @@ static zkv_u128 g1_glv_round(const uint64_t k[4], const uint64_t *g, int gl) {
     return ((zkv_u128)t[6] << 64) | t[5];
 }
 
-/* k (32 bytes LE, any value < 2^256) -> magnitudes m1, m2 < 2^126 and signs (1 = negative)
- * with k = (-1)^s1 m1 + (-1)^s2 m2 * lambda (mod r). */
-static void g1_glv_split(zkv_u128 *m1, int *s1, zkv_u128 *m2, int *s2, const uint8_t k[32]) {
+/* k (32 bytes LE, any value < 2^256) -> magnitudes m[0], m[1] < 2^126 and signs neg[i]
+ * (1 = negative) with k = (-1)^neg0 m0 + (-1)^neg1 m1 * lambda (mod r). */
+static void g1_glv_split(zkv_u128 m[2], int neg[2], const uint8_t k[32]) {
     uint64_t t[4];
     limbs_from_le_bytes(t, k);
     while (!limbs_less_than(t, FR_MOD)) { /* at most 5 times: 2^256 < 6r */
@@ -400,15 +334,39 @@ static void g1_glv_split(zkv_u128 *m1, int *s1, zkv_u128 *m2, int *s2, const uin
     /* both halves are below 2^126 in absolute value, so arithmetic mod 2^128 is exact */
     zkv_u128 k1 = g1_u128(t) - c1 * g1_u128(G1_GLV_A1) - c2 * g1_u128(G1_GLV_A2);
     zkv_u128 k2 = c1 * g1_u128(G1_GLV_MINUS_B1) - c2 * g1_u128(G1_GLV_B2);
-    *s1 = (int)(k1 >> 127);
-    *s2 = (int)(k2 >> 127);
-    *m1 = *s1 ? (zkv_u128)0 - k1 : k1;
-    *m2 = *s2 ? (zkv_u128)0 - k2 : k2;
+    neg[0] = (int)(k1 >> 127);
+    neg[1] = (int)(k2 >> 127);
+    m[0] = neg[0] ? (zkv_u128)0 - k1 : k1;
+    m[1] = neg[1] ? (zkv_u128)0 - k2 : k2;
 }
 
 static void g1_glv_beta(zkv_fq *beta) {
     mont_mul(beta->l, G1_GLV_BETA, FQ_R2, FQ_MOD, FQ_INV);
 }
+
+/* ------------------------------------------------------------ scalar multiplication */
+
+/* phi on Jacobian points: x = X / Z^2, so beta x is (beta X) / Z^2. */
+static void g1_phi(zkv_g1 *o, const zkv_g1 *a) {
+    zkv_fq beta;
+    g1_glv_beta(&beta);
+    fq_mul(&o->x, &a->x, &beta);
+    o->y = a->y;
+    o->z = a->z;
+}
+
+/* GLV: G1 has prime order r, so phi acts as lambda on every point and any k may be split. */
+#define ENDO_MUL_FN zkv_g1_mul_vartime
+#define ENDO_POINT zkv_g1
+#define ENDO_SPLIT(m, neg, k) g1_glv_split(m, neg, k)
+#define ENDO_MAP(o, a) g1_phi(o, a)
+#define ENDO_ADD(o, a, b) zkv_g1_add(o, a, b)
+#define ENDO_DOUBLE(o, a) zkv_g1_double(o, a)
+#define ENDO_NEG(o, a) zkv_g1_neg(o, a)
+#define ENDO_SET_ZERO(p) g1_set_zero(p)
+#include "endo_mul_impl.h"
+
+/* ------------------------------------------------------------ MSM */
 
 static void g1_neg_affine(zkv_g1_affine *o, const zkv_g1_affine *b) {
     o->x = b->x;
@@ -449,18 +407,18 @@ static void g1_msm_glv_jacobian(zkv_g1 *out, const zkv_g1_affine *points,
     g1_glv_beta(&beta);
     memset(ks, 0, 64 * n);
     for (size_t i = 0; i < n; i++) {
-        zkv_u128 m1, m2;
-        int s1, s2;
-        g1_glv_split(&m1, &s1, &m2, &s2, scalars + 32 * i);
+        zkv_u128 m[2];
+        int sg[2];
+        g1_glv_split(m, sg, scalars + 32 * i);
         v[2 * i] = points[i];
         v[2 * i + 1] = points[i];
         if (g1_affine_is_zero(&points[i])) continue; /* the template skips identities */
         fq_mul(&v[2 * i + 1].x, &points[i].x, &beta);
-        if (s1) fq_neg(&v[2 * i].y, &v[2 * i].y);
-        if (s2) fq_neg(&v[2 * i + 1].y, &v[2 * i + 1].y);
+        if (sg[0]) fq_neg(&v[2 * i].y, &v[2 * i].y);
+        if (sg[1]) fq_neg(&v[2 * i + 1].y, &v[2 * i + 1].y);
         for (int b = 0; b < 16; b++) {
-            ks[64 * i + b] = (uint8_t)(m1 >> (8 * b));
-            ks[64 * i + 32 + b] = (uint8_t)(m2 >> (8 * b));
+            ks[64 * i + b] = (uint8_t)(m[0] >> (8 * b));
+            ks[64 * i + 32 + b] = (uint8_t)(m[1] >> (8 * b));
         }
     }
     g1_msm_jacobian(out, v, ks, 2 * n, mem);
@@ -598,7 +556,7 @@ static void g1_msm_batch_affine(zkv_g1 *out, const zkv_g1_affine *points,
     for (size_t i = 0; i < n; i++) {
         zkv_u128 m[2];
         int sg[2];
-        g1_glv_split(&m[0], &sg[0], &m[1], &sg[1], scalars + 32 * i);
+        g1_glv_split(m, sg, scalars + 32 * i);
         if (g1_affine_is_zero(&points[i])) m[0] = m[1] = 0;
         fq_mul(&phix[i], &points[i].x, &beta);
         for (int h = 0; h < 2; h++) {

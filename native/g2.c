@@ -3,7 +3,9 @@
  *
  * Jacobian coordinates (x = X/Z^2, y = Y/Z^3, infinity has Z = 0) with the a = 0 formulas of
  * the Explicit-Formulas Database (dbl-2009-l, add-2007-bl, madd-2007-bl). Scalar
- * multiplication is variable time (width-5 wNAF): only for public scalars.
+ * multiplication is variable time (width-5 wNAF): only for public scalars. On G2 it splits the
+ * scalar through psi (zkv_g2_mul_vartime); zkv_g2_mul_twist_vartime is the plain wNAF, valid on
+ * any point of the twist.
  */
 #include "tower_impl.h"
 
@@ -105,6 +107,31 @@ void zkv_g2_to_affine(zkv_g2_affine *out, const zkv_g2 *p) {
     fq2_mul(&out->x, &p->x, &zi2);
     fq2_mul(&zi2, &zi2, &zi);
     fq2_mul(&out->y, &p->y, &zi2);
+}
+
+/* Montgomery's trick over the z's (infinities pass with a factor 1); scratch holds n. */
+void zkv_g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n, zkv_fq2 *scratch) {
+    zkv_fq2 acc, inv;
+    fq2_set_one(&acc);
+    for (size_t i = 0; i < n; i++) {
+        scratch[i] = acc;
+        if (!fq2_is_zero(&in[i].z)) fq2_mul(&acc, &acc, &in[i].z);
+    }
+    tw_fq2_inv(&inv, &acc);
+    for (size_t i = n; i-- > 0;) {
+        if (fq2_is_zero(&in[i].z)) {
+            fq2_set_zero(&out[i].x);
+            fq2_set_zero(&out[i].y);
+            continue;
+        }
+        zkv_fq2 zi, zi2, z = in[i].z, x = in[i].x, y = in[i].y;
+        fq2_mul(&zi, &inv, &scratch[i]);
+        fq2_mul(&inv, &inv, &z);
+        fq2_sqr(&zi2, &zi);
+        fq2_mul(&out[i].x, &x, &zi2);
+        fq2_mul(&zi2, &zi2, &zi);
+        fq2_mul(&out[i].y, &y, &zi2);
+    }
 }
 
 int zkv_g2_is_infinity(const zkv_g2 *a) { return fq2_is_zero(&a->z); }
@@ -320,7 +347,7 @@ static void g2_mul_limbs(zkv_g2 *out, const zkv_g2 *p, const uint64_t *k, int nl
     *out = acc;
 }
 
-void zkv_g2_mul_vartime(zkv_g2 *out, const zkv_g2 *p, const uint8_t k[32]) {
+void zkv_g2_mul_twist_vartime(zkv_g2 *out, const zkv_g2 *p, const uint8_t k[32]) {
     uint64_t limbs[4];
     limbs_from_le_bytes(limbs, k);
     g2_mul_limbs(out, p, limbs, 4);
@@ -361,32 +388,6 @@ static void g2_neg_affine(zkv_g2_affine *o, const zkv_g2_affine *b) {
 
 /* ------------------------------------------------------------ fixed-base batch */
 /* As zkv_g1_fixed_base_batch_vartime (msm_impl.h's template), over the twist. */
-/* Montgomery's trick over the z's (infinities pass with a factor 1); scratch holds n. */
-static void g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n,
-                               zkv_fq2 *scratch) {
-    zkv_fq2 acc, inv;
-    fq2_set_one(&acc);
-    for (size_t i = 0; i < n; i++) {
-        scratch[i] = acc;
-        if (!fq2_is_zero(&in[i].z)) fq2_mul(&acc, &acc, &in[i].z);
-    }
-    tw_fq2_inv(&inv, &acc);
-    for (size_t i = n; i-- > 0;) {
-        if (fq2_is_zero(&in[i].z)) {
-            fq2_set_zero(&out[i].x);
-            fq2_set_zero(&out[i].y);
-            continue;
-        }
-        zkv_fq2 zi, zi2, z = in[i].z, x = in[i].x, y = in[i].y;
-        fq2_mul(&zi, &inv, &scratch[i]);
-        fq2_mul(&inv, &inv, &z);
-        fq2_sqr(&zi2, &zi);
-        fq2_mul(&out[i].x, &x, &zi2);
-        fq2_mul(&zi2, &zi2, &zi);
-        fq2_mul(&out[i].y, &y, &zi2);
-    }
-}
-
 #define MSM_FB_FN zkv_g2_fixed_base_batch_vartime
 #define MSM_FB_SCRATCH_FN zkv_g2_fixed_base_scratch_sizeof
 #define MSM_POINT zkv_g2
@@ -398,7 +399,7 @@ static void g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n,
 #define MSM_NEG_AFFINE(o, b) g2_neg_affine(o, b)
 #define MSM_DOUBLE(o, a) zkv_g2_double(o, a)
 #define MSM_FROM_AFFINE(o, a) zkv_g2_from_affine(o, a)
-#define MSM_BATCH_TO_AFFINE(o, in, n, scratch) g2_batch_to_affine(o, in, n, scratch)
+#define MSM_BATCH_TO_AFFINE(o, in, n, scratch) zkv_g2_batch_to_affine(o, in, n, scratch)
 #include "msm_impl.h"
 
 /* ------------------------------------------------------------ batch-affine MSM */
@@ -441,7 +442,8 @@ static inline void g2_vpoint(zkv_g2_affine *o, const zkv_g2_affine *pts, uint32_
 #define MSM_ADD_AFFINE(o, a, b) zkv_g2_add_affine(o, a, b)
 #define MSM_DOUBLE(o, a) zkv_g2_double(o, a)
 #define MSM_FROM_AFFINE(o, a) zkv_g2_from_affine(o, a)
-#define MSM_MUL_VARTIME(o, p, k) zkv_g2_mul_vartime(o, p, k)
+/* the buckets' small weights times sums of points that a subgroup check may not have passed */
+#define MSM_MUL_VARTIME(o, p, k) zkv_g2_mul_twist_vartime(o, p, k)
 #define MSM_BA_BATCH G2B_BATCH
 #define MSM_BA_SEG_MIN 8
 #define MSM_BA_MAX_SEGS 512
@@ -648,6 +650,32 @@ static void g2_psi_split_u128(zkv_u128 *k0, zkv_u128 *k1, const uint8_t k[32]) {
     *k0 = rem;
     *k1 = q;
 }
+
+/* psi on Jacobian points: conjugation commutes with x = X / Z^2 and y = Y / Z^3, so the
+ * affine map's constants (tw_g2_affine_frobenius, n = 1) apply to conj(X), conj(Y). */
+static void g2_psi(zkv_g2 *o, const zkv_g2 *a) {
+    fq2_conj(&o->x, &a->x);
+    fq2_conj(&o->y, &a->y);
+    fq2_conj(&o->z, &a->z);
+    fq2_mul(&o->x, &o->x, &TW_FROB1[1]);
+    fq2_mul(&o->y, &o->y, &TW_FROB1[2]);
+}
+
+static void g2_psi_split_signed(zkv_u128 m[2], int neg[2], const uint8_t k[32]) {
+    g2_psi_split_u128(&m[0], &m[1], k);
+    neg[0] = neg[1] = 0;
+}
+
+/* psi acts as lambda only on the order-r subgroup: hence the precondition on p (zkv.h). */
+#define ENDO_MUL_FN zkv_g2_mul_vartime
+#define ENDO_POINT zkv_g2
+#define ENDO_SPLIT(m, neg, k) g2_psi_split_signed(m, neg, k)
+#define ENDO_MAP(o, a) g2_psi(o, a)
+#define ENDO_ADD(o, a, b) zkv_g2_add(o, a, b)
+#define ENDO_DOUBLE(o, a) zkv_g2_double(o, a)
+#define ENDO_NEG(o, a) zkv_g2_neg(o, a)
+#define ENDO_SET_ZERO(p) g2_set_zero(p)
+#include "endo_mul_impl.h"
 
 static void g2_psi_split(uint8_t k0[32], uint8_t k1[32], const uint8_t k[32]) {
     zkv_u128 m0, m1;

@@ -110,7 +110,8 @@ void zkv_g1_double(zkv_g1 *out, const zkv_g1 *a);
 void zkv_g1_neg(zkv_g1 *out, const zkv_g1 *a);
 int zkv_g1_is_infinity(const zkv_g1 *a);
 int zkv_g1_equal(const zkv_g1 *a, const zkv_g1 *b);
-/* k is a 32-byte little-endian integer (any value; not reduced). */
+/* k is a 32-byte little-endian integer (any value; k P = (k mod r) P). GLV-split: about half
+ * the doublings of a plain wNAF. */
 void zkv_g1_mul_vartime(zkv_g1 *out, const zkv_g1 *p, const uint8_t k[32]);
 /* Pippenger: out = sum scalars[i] * points[i]; scalars are n 32-byte little-endian integers
  * (any value < 2^256). scratch must hold zkv_g1_msm_scratch_sizeof(n) bytes. */
@@ -131,6 +132,8 @@ zkv_error zkv_g2_affine_array_from_bytes(zkv_g2_affine *out, const uint8_t *in, 
                                          size_t *bad_index);
 void zkv_g2_from_affine(zkv_g2 *out, const zkv_g2_affine *p);
 void zkv_g2_to_affine(zkv_g2_affine *out, const zkv_g2 *p);
+/* Normalise n Jacobian points with one shared inversion; scratch holds n zkv_fq2. */
+void zkv_g2_batch_to_affine(zkv_g2_affine *out, const zkv_g2 *in, size_t n, zkv_fq2 *scratch);
 int zkv_g2_is_on_curve(const zkv_g2_affine *p);
 /* psi(P) == [6x^2]P (Scott 2021); P must be on the curve. */
 int zkv_g2_is_in_subgroup(const zkv_g2_affine *p);
@@ -140,7 +143,13 @@ void zkv_g2_double(zkv_g2 *out, const zkv_g2 *a);
 void zkv_g2_neg(zkv_g2 *out, const zkv_g2 *a);
 int zkv_g2_is_infinity(const zkv_g2 *a);
 int zkv_g2_equal(const zkv_g2 *a, const zkv_g2 *b);
+/* k P for p in G2 (the order-r subgroup) and a 32-byte little-endian k (any value; reduced
+ * mod r), through the psi split: about half the doublings of zkv_g2_mul_twist_vartime. For a
+ * point outside G2 the result is unspecified: use zkv_g2_mul_twist_vartime there. */
 void zkv_g2_mul_vartime(zkv_g2 *out, const zkv_g2 *p, const uint8_t k[32]);
+/* k P for any point of the twist E'(Fq2) and any 32-byte little-endian k (not reduced):
+ * plain width-5 wNAF (cofactor and subgroup work, [r]P). */
+void zkv_g2_mul_twist_vartime(zkv_g2 *out, const zkv_g2 *p, const uint8_t k[32]);
 size_t zkv_g2_msm_scratch_sizeof(size_t n);
 void zkv_g2_msm_vartime(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t *scalars,
                         size_t n, void *scratch);

@@ -22,7 +22,7 @@ BACKENDS = pytest.mark.parametrize("backend", ["native", "reference"])
 
 
 OUTSIDE = twist_point(5)  # the cofactor is ~2^254: a random twist point is outside G2
-COFACTOR_POINT = native_g2.mul(OUTSIDE, R)  # order divides the cofactor, not 1
+COFACTOR_POINT = native_g2.mul_twist(OUTSIDE, R)  # order divides the cofactor, not 1
 GEN = G2.generator().to_affine()
 OFF_CURVE = (GEN[0], (GEN[1][0], (GEN[1][1] + 1) % P))
 

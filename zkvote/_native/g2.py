@@ -123,9 +123,19 @@ def equal(a: G2Affine, b: G2Affine) -> bool:
 
 
 def mul(p: G2Affine, k: int) -> G2Affine:
-    """k*p for 0 <= k < 2^256 (not reduced)."""
+    """k*p for p in G2 (the order-r subgroup) and 0 <= k < 2^256, through the psi split.
+
+    Only valid on G2: for any other twist point the result is unspecified (use mul_twist).
+    """
     out = ffi.new("zkv_g2 *")
     lib.zkv_g2_mul_vartime(out, _jacobian(p), int_to_le32(k))
+    return decode_jacobian(out)
+
+
+def mul_twist(p: G2Affine, k: int) -> G2Affine:
+    """k*p for any point p of the twist and 0 <= k < 2^256 (not reduced): plain wNAF."""
+    out = ffi.new("zkv_g2 *")
+    lib.zkv_g2_mul_twist_vartime(out, _jacobian(p), int_to_le32(k))
     return decode_jacobian(out)
 
 
