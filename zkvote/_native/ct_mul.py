@@ -16,7 +16,8 @@ gives its true multiple, never undefined behaviour).
 
 from collections.abc import Sequence
 
-from zkvote._native.lib import check, ffi, int_to_le32, lib
+from zkvote._native.arrays import g1_decode_array, g1_points, g2_decode_array, g2_points
+from zkvote._native.lib import ffi, int_to_le32, lib
 from zkvote.errors import InvalidArgument
 from zkvote.validate import check_int
 
@@ -24,7 +25,6 @@ Point = tuple[int, int] | None
 Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
 
-_G1_BYTES, _G2_BYTES = 64, 128
 _SCALAR_LIMIT = 1 << 256
 
 
@@ -34,32 +34,6 @@ def _scalar_bytes(scalars: Sequence[int]) -> bytes:
         if not 0 <= k < _SCALAR_LIMIT:
             raise InvalidArgument("a scalar must be in [0, 2^256)")
     return b"".join(int_to_le32(k) for k in scalars)
-
-
-def _ints(raw: bytes, count: int) -> list[int]:
-    return [int.from_bytes(raw[32 * i : 32 * i + 32], "little") for i in range(count)]
-
-
-def _g1_affine_array(points: Sequence[Point]):
-    n = len(points)
-    packed = b"".join(bytes(_G1_BYTES) if p is None else int_to_le32(p[0]) + int_to_le32(p[1])
-                      for p in points)
-    arr = ffi.new("zkv_g1_affine[]", max(n, 1))
-    bad = ffi.new("size_t *")
-    rc = lib.zkv_g1_affine_array_from_bytes(arr, packed, n, bad)
-    check(rc, f"G1 point {bad[0]}" if rc else "G1 points")
-    return arr
-
-
-def _g2_affine_array(points: Sequence[G2Affine]):
-    arr = ffi.new("zkv_g2_affine[]", max(len(points), 1))
-    for i, p in enumerate(points):
-        if p is None:
-            continue  # ffi.new zero-fills: (0, 0) is the identity
-        (x0, x1), (y0, y1) = p
-        data = int_to_le32(x0) + int_to_le32(x1) + int_to_le32(y0) + int_to_le32(y1)
-        check(lib.zkv_g2_affine_from_bytes_unchecked(arr + i, data), f"G2 point {i}")
-    return arr
 
 
 def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[Point]:
@@ -74,17 +48,11 @@ def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[
     if n == 0:
         return []
     ks = _scalar_bytes(scalars)
-    inp = _g1_affine_array(points)
     jac = ffi.new("zkv_g1[]", n)
-    lib.zkv_g1_mul_ct_many(jac, inp, ks, n)
+    lib.zkv_g1_mul_ct_many(jac, g1_points(points), ks, n)
     out = ffi.new("zkv_g1_affine[]", n)
-    scratch = ffi.new("zkv_fq[]", n)
-    lib.zkv_g1_batch_to_affine(out, jac, n, scratch)
-    raw = ffi.new("uint8_t[]", n * _G1_BYTES)
-    lib.zkv_g1_affine_array_to_bytes(raw, out, n)
-    c = _ints(ffi.buffer(raw)[:], 2 * n)
-    return [None if c[2 * i] == 0 and c[2 * i + 1] == 0 else (c[2 * i], c[2 * i + 1])
-            for i in range(n)]
+    lib.zkv_g1_batch_to_affine(out, jac, n, ffi.new("zkv_fq[]", n))
+    return g1_decode_array(out, n)
 
 
 def g2_mul_secret_many(points: Sequence[G2Affine], scalars: Sequence[int]) -> list[G2Affine]:
@@ -96,22 +64,11 @@ def g2_mul_secret_many(points: Sequence[G2Affine], scalars: Sequence[int]) -> li
     if n == 0:
         return []
     ks = _scalar_bytes(scalars)
-    inp = _g2_affine_array(points)
     jac = ffi.new("zkv_g2[]", n)
-    lib.zkv_g2_mul_ct_many(jac, inp, ks, n)
+    lib.zkv_g2_mul_ct_many(jac, g2_points(points), ks, n)
     out = ffi.new("zkv_g2_affine[]", n)
-    for i in range(n):
-        lib.zkv_g2_to_affine(out + i, jac + i)
-    raw = ffi.new("uint8_t[]", n * _G2_BYTES)
-    lib.zkv_g2_affine_array_to_bytes(raw, out, n)
-    c = _ints(ffi.buffer(raw)[:], 4 * n)
-    result: list[G2Affine] = []
-    for i in range(0, 4 * n, 4):
-        if c[i] == c[i + 1] == c[i + 2] == c[i + 3] == 0:
-            result.append(None)
-        else:
-            result.append(((c[i], c[i + 1]), (c[i + 2], c[i + 3])))
-    return result
+    lib.zkv_g2_batch_to_affine(out, jac, n, ffi.new("zkv_fq2[]", n))
+    return g2_decode_array(out, n)
 
 
 def g1_mul_secret(point: Point, k: int) -> Point:

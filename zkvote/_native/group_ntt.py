@@ -12,7 +12,8 @@ each butterfly stage among ``threads`` POSIX threads (default: the CPUs this pro
 
 import os
 
-from zkvote._native.lib import check, ffi, int_to_le32, lib
+from zkvote._native.arrays import g1_decode_array, g1_points, g2_decode_array, g2_points
+from zkvote._native.lib import check, ffi, lib
 from zkvote.errors import InvalidArgument
 
 Point = tuple[int, int] | None
@@ -20,7 +21,6 @@ Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
 
 MAX_LOG = 28
-_G1_BYTES, _G2_BYTES = 64, 128
 
 
 def _check_size(m: int, log_n: int) -> int:
@@ -48,10 +48,6 @@ def _threads(threads: int | None) -> int:
     return threads
 
 
-def _ints(raw: bytes, count: int) -> list[int]:
-    return [int.from_bytes(raw[32 * i : 32 * i + 32], "little") for i in range(count)]
-
-
 def g1_lagrange(points: list[Point], log_n: int, threads: int | None = None) -> list[Point]:
     """The 2^log_n Lagrange-basis points of ``points`` (padded with the identity): point i is
     (1/n) sum_k w^(-ik) points[k], w = ``zkvote.ntt.root_of_unity(log_n)``.
@@ -63,20 +59,11 @@ def g1_lagrange(points: list[Point], log_n: int, threads: int | None = None) -> 
     """
     n = _check_size(len(points), log_n)
     m, nthreads = len(points), _threads(threads)
-    packed = b"".join(bytes(_G1_BYTES) if p is None else int_to_le32(p[0]) + int_to_le32(p[1])
-                      for p in points)
-    inp = ffi.new("zkv_g1_affine[]", max(m, 1))
-    bad = ffi.new("size_t *")
-    rc = lib.zkv_g1_affine_array_from_bytes(inp, packed, m, bad)
-    check(rc, f"G1 point {bad[0]}" if rc else "G1 points")
     out = ffi.new("zkv_g1_affine[]", n)
     scratch = ffi.new("uint8_t[]", lib.zkv_g1_lagrange_scratch_sizeof(log_n))
-    check(lib.zkv_g1_lagrange_vartime(out, inp, m, log_n, nthreads, scratch), "G1 Lagrange points")
-    raw = ffi.new("uint8_t[]", n * _G1_BYTES)
-    lib.zkv_g1_affine_array_to_bytes(raw, out, n)
-    coords = _ints(ffi.buffer(raw)[:], 2 * n)
-    return [None if coords[2 * i] == 0 and coords[2 * i + 1] == 0
-            else (coords[2 * i], coords[2 * i + 1]) for i in range(n)]
+    check(lib.zkv_g1_lagrange_vartime(out, g1_points(points), m, log_n, nthreads, scratch),
+          "G1 Lagrange points")
+    return g1_decode_array(out, n)
 
 
 def g2_lagrange(points: list[G2Affine], log_n: int,
@@ -85,23 +72,8 @@ def g2_lagrange(points: list[G2Affine], log_n: int,
     InvalidPoint / FieldRangeError for a tuple off the twist or with a coordinate >= p."""
     n = _check_size(len(points), log_n)
     m, nthreads = len(points), _threads(threads)
-    inp = ffi.new("zkv_g2_affine[]", max(m, 1))
-    for i, p in enumerate(points):
-        if p is None:
-            continue  # ffi.new zero-fills: (0, 0) is the identity
-        (x0, x1), (y0, y1) = p
-        data = int_to_le32(x0) + int_to_le32(x1) + int_to_le32(y0) + int_to_le32(y1)
-        check(lib.zkv_g2_affine_from_bytes_unchecked(inp + i, data), f"G2 point {i}")
     out = ffi.new("zkv_g2_affine[]", n)
     scratch = ffi.new("uint8_t[]", lib.zkv_g2_lagrange_scratch_sizeof(log_n))
-    check(lib.zkv_g2_lagrange_vartime(out, inp, m, log_n, nthreads, scratch), "G2 Lagrange points")
-    raw = ffi.new("uint8_t[]", n * _G2_BYTES)
-    lib.zkv_g2_affine_array_to_bytes(raw, out, n)
-    c = _ints(ffi.buffer(raw)[:], 4 * n)
-    result: list[G2Affine] = []
-    for i in range(0, 4 * n, 4):
-        if c[i] == c[i + 1] == c[i + 2] == c[i + 3] == 0:
-            result.append(None)
-        else:
-            result.append(((c[i], c[i + 1]), (c[i + 2], c[i + 3])))
-    return result
+    check(lib.zkv_g2_lagrange_vartime(out, g2_points(points), m, log_n, nthreads, scratch),
+          "G2 Lagrange points")
+    return g2_decode_array(out, n)
