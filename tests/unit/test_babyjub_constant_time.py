@@ -9,14 +9,10 @@ The harness is built without AVX-512, which valgrind cannot decode, but with BMI
 machine has them, so the same field arithmetic as the -march=native build is measured.
 """
 
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-
-NATIVE = Path(__file__).resolve().parents[2] / "native"
+from callgrind_kit import build_harness, instructions
 
 HARNESS = r"""
 #include <stdio.h>
@@ -59,50 +55,14 @@ SCALARS = [
 ]
 
 
-def _cpu_flags() -> set[str]:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
-    if not shutil.which("gcc") or not shutil.which("valgrind"):
-        pytest.skip("needs gcc and valgrind")
-    flags = _cpu_flags()
-    arch = ["-march=x86-64-v2"]
-    if {"bmi2", "adx"} <= flags:
-        arch += ["-mbmi2", "-madx"]
-    out = tmp_path_factory.mktemp("ct") / "ct_harness"
-    src = out.with_suffix(".c")
-    src.write_text(HARNESS)
-    sources = [str(p) for p in sorted(NATIVE.glob("*.c"))]
-    cmd = ["gcc", "-std=c11", "-O2", "-fno-strict-aliasing", "-w", *arch, f"-I{NATIVE}",
-           str(src), *sources, "-o", str(out), "-lpthread"]
-    subprocess.run(cmd, check=True, capture_output=True)
-    return out
-
-
-def _instructions(harness: Path, which: str, k: int) -> int:
-    out_file = harness.parent / f"cg.{which}.{k:x}.out"
-    subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--toggle-collect=measure_{which}",
-         f"--callgrind-out-file={out_file}", str(harness), k.to_bytes(32, "little").hex(),
-         which],
-        check=True, capture_output=True,
-    )
-    m = re.search(r"^(?:summary|totals):\s+(\d+)", out_file.read_text(), re.MULTILINE)
-    assert m, "no callgrind summary"
-    return int(m.group(1))
+    return build_harness(tmp_path_factory.mktemp("ct"), HARNESS)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("which", ["mul", "base8"])
 def test_instruction_count_does_not_depend_on_the_secret_scalar(harness, which):
-    counts = {k: _instructions(harness, which, k) for k in SCALARS}
+    counts = {k: instructions(harness, which, k) for k in SCALARS}
     assert min(counts.values()) > 10_000  # the measured function really ran
     assert len(set(counts.values())) == 1, counts

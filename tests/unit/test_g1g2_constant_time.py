@@ -11,14 +11,10 @@ valgrind cannot decode, but with BMI2/ADX when the machine has them, so that the
 arithmetic as the -march=native build is measured.
 """
 
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-
-NATIVE = Path(__file__).resolve().parents[2] / "native"
+from callgrind_kit import build_harness, instructions
 
 HARNESS = r"""
 #include <stdio.h>
@@ -87,50 +83,15 @@ SCALARS = [
 ]
 
 
-def _cpu_flags() -> set[str]:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
-    if not shutil.which("gcc") or not shutil.which("valgrind"):
-        pytest.skip("needs gcc and valgrind")
-    arch = ["-march=x86-64-v2"]
-    if {"bmi2", "adx"} <= _cpu_flags():
-        arch += ["-mbmi2", "-madx"]
-    out = tmp_path_factory.mktemp("ct_g") / "ct_harness"
-    src = out.with_suffix(".c")
-    src.write_text(HARNESS)
-    sources = [str(p) for p in sorted(NATIVE.glob("*.c"))]
-    cmd = ["gcc", "-std=c11", "-O2", "-fno-strict-aliasing", "-w", *arch, f"-I{NATIVE}",
-           str(src), *sources, "-o", str(out), "-lpthread"]
-    subprocess.run(cmd, check=True, capture_output=True)
-    return out
-
-
-def _instructions(harness: Path, which: str, k: int) -> int:
-    out_file = harness.parent / f"cg.{which}.{k:x}.out"
-    subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--toggle-collect=measure_{which}",
-         f"--callgrind-out-file={out_file}", str(harness), k.to_bytes(32, "little").hex(),
-         which],
-        check=True, capture_output=True,
-    )
-    m = re.search(r"^(?:summary|totals):\s+(\d+)", out_file.read_text(), re.MULTILINE)
-    assert m, "no callgrind summary"
-    return int(m.group(1))
+    return build_harness(tmp_path_factory.mktemp("ct_g"), HARNESS)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("which", ["g1ct", "g2ct"])
 def test_secret_scalar_multiplication_count_does_not_depend_on_the_scalar(harness, which):
-    counts = {k: _instructions(harness, which, k) for k in SCALARS}
+    counts = {k: instructions(harness, which, k) for k in SCALARS}
     assert min(counts.values()) > 100_000  # the measured function really ran
     assert len(set(counts.values())) == 1, counts
 
@@ -140,7 +101,7 @@ def test_secret_scalar_multiplication_count_does_not_depend_on_the_scalar(harnes
 def test_variable_time_multiplication_count_does_depend_on_the_scalar(harness, which):
     # The same measurement on zkv_g*_mul_vartime must tell scalars apart, or the check
     # above would be blind.
-    counts = {k: _instructions(harness, which, k) for k in (1, R - 1)}
+    counts = {k: instructions(harness, which, k) for k in (1, R - 1)}
     assert len(set(counts.values())) == 2, counts
 
 
@@ -152,7 +113,8 @@ def test_ceremony_contributions_multiply_by_their_secrets_in_constant_time_only(
     from zkvote.snark import ceremony
     from zkvote.snark.r1cs_file import read_r1cs
 
-    r1cs = read_r1cs(NATIVE.parent / "tests/interop/snarkjs/fixtures/multiplier/circuit.r1cs")
+    fixtures = Path(__file__).resolve().parents[1] / "interop/snarkjs/fixtures"
+    r1cs = read_r1cs(fixtures / "multiplier/circuit.r1cs")
     with use_backend("native"):
         powers = ceremony.phase1_contribute(ceremony.phase1_new(3)).powers
         start2 = ceremony.phase2_new(powers, r1cs)
