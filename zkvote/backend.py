@@ -4,8 +4,9 @@ on gmpy2 and py_ecc, slow, for differential tests and as an independent check).
 Each backend is a package (``zkvote._native``, ``zkvote._reference``) of *slices* with the same
 module names and functions (``fields``, ``g1``, ``g2``, ``ct_mul``, ``pairing``, ``ntt``,
 ``group_ntt``, ``babyjub``, ``dlog``, ``poseidon``, ``groth16``), taking and returning plain
-ints, bytes and tuples; a native slice may keep private helper modules beside it. The domain modules (``zkvote.g1`` …)
-validate input, then call ``impl("g1")`` of the current backend.
+ints, bytes and tuples; a native slice may keep private helper modules beside it. The
+domain modules (``zkvote.g1`` …) validate input, then call ``impl("g1")`` of the current
+backend.
 
 The initial backend comes from the environment variable ``ZKVOTE_BACKEND`` (default
 ``native``).

@@ -223,12 +223,13 @@ def phase2_new(
     from zkvote.snark.r1cs_file import r1cs_from_bytes
 
     _check_new(out_path)
-    r1cs_data, phase1_data = _read(r1cs_path), _read(phase1_path)
+    r1cs_data = _read(r1cs_path)
     with _input(r1cs_path):
         r1cs_from_bytes(r1cs_data)  # so that errors below are the phase-1 file's
     with _input(phase1_path):
         with _status.status("verifying the phase-1 result, computing the initial key…"):
-            f = phase2_file_new(r1cs_data, phase1_data)
+            # By path: of a public .ptau (up to GBs) only the circuit's part is read.
+            f = phase2_file_new(r1cs_data, phase1_path)
             out = phase2_to_bytes(f)
     _write(out_path, out)
     pk = f.transcript.proving_key
@@ -287,12 +288,14 @@ def _verified_phase2(in_path: Path, r1cs_path: Path, phase1_path: Path | None,
     from zkvote.snark.ceremony_file import phase2_file_verify, phase2_from_bytes
 
     data, r1cs_data = _read(in_path), _read(r1cs_path)
-    phase1_data = _read(phase1_path) if phase1_path is not None else None
+    if phase1_path is not None:
+        with _input(phase1_path, as_json):
+            phase1_path.open("rb").close()  # read by path below (a .ptau may be GBs)
     with _input(in_path, as_json):
         with _status.status("reading the phase-2 transcript…"):
             f = phase2_from_bytes(data)
         with _status.status("verifying the phase-2 transcript…"):
-            r1cs = phase2_file_verify(f, r1cs_data, phase1_data)
+            r1cs = phase2_file_verify(f, r1cs_data, phase1_path)
     return f, r1cs, data
 
 

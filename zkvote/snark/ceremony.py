@@ -48,6 +48,7 @@ from zkvote.ntt import ntt, root_of_unity
 from zkvote.pairing import pairing_check
 from zkvote.snark.keys import ProvingKey, VerifyingKey
 from zkvote.snark.ptau import MAX_POWER, PowersOfTau, lagrange_points
+from zkvote.snark.ptau_reader import LagrangeBasis, lagrange_basis_matches
 from zkvote.snark.r1cs import R1CS
 from zkvote.snark.setup import domain_log_size, qap_rows
 
@@ -480,7 +481,8 @@ def _circuit_powers(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> CircuitP
     return CircuitPowers.of(powers, log_n)
 
 
-def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> ProvingKey:
+def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS, *,
+                       lagrange: LagrangeBasis | None = None) -> ProvingKey:
     """The proving key for ``r1cs`` from the phase-1 ``powers`` before any phase-2
     contribution: gamma = delta = 1, queries in the Lagrange basis computed from the powers
     (:func:`zkvote.snark.ptau.lagrange_points`), the same points ``snarkjs groth16 setup``
@@ -488,9 +490,13 @@ def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> Provi
     delta has been randomized by a phase-2 contribution.
 
     ``powers`` may also be the :class:`CircuitPowers` taken from them (the same key).
-    InvalidEncoding for wrong types; InvalidArgument if the circuit's domain (the smallest
-    2^k >= constraints + public wires + 1) is larger than 2^power (or, for CircuitPowers,
-    is not 2^log_n).
+    ``lagrange``, e.g. from a prepared ``.ptau``
+    (:func:`zkvote.snark.ptau_reader.read_ptau_prefix`), replaces the five transforms: it is
+    first compared with the powers by :func:`~zkvote.snark.ptau_reader.
+    lagrange_basis_matches` (CeremonyError, phase 1, if it is not their Lagrange basis), so
+    the key is the same as without it. InvalidEncoding for wrong types; InvalidArgument if
+    the circuit's domain (the smallest 2^k >= constraints + public wires + 1) is larger than
+    2^power (or, for CircuitPowers or ``lagrange``, is not 2^log_n).
 
     Cost: five group inverse NTTs (four of size n, G1 and G2, and the H query's) and, per
     wire, one small MSM per query over the Lagrange points of the rows it appears in (the
@@ -499,10 +505,17 @@ def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> Provi
     powers = _circuit_powers(powers, r1cs)
     log_n = powers.log_n
     n = 1 << log_n
-    lag_g1 = _raw(lagrange_points(powers.tau_g1[:n], log_n))
-    lag_g2 = _raw(lagrange_points(powers.tau_g2[:n], log_n))
-    lag_alpha = _raw(lagrange_points(powers.alpha_tau_g1[:n], log_n))
-    lag_beta = _raw(lagrange_points(powers.beta_tau_g1[:n], log_n))
+    if lagrange is None:
+        lag_g1 = _raw(lagrange_points(powers.tau_g1[:n], log_n))
+        lag_g2 = _raw(lagrange_points(powers.tau_g2[:n], log_n))
+        lag_alpha = _raw(lagrange_points(powers.alpha_tau_g1[:n], log_n))
+        lag_beta = _raw(lagrange_points(powers.beta_tau_g1[:n], log_n))
+        h_query = _h_query(powers.tau_g1[: 2 * n], log_n)
+    else:
+        _check_lagrange(lagrange, powers)
+        lag_g1, lag_g2 = _raw(lagrange.tau_g1), _raw(lagrange.tau_g2)
+        lag_alpha, lag_beta = _raw(lagrange.alpha_tau_g1), _raw(lagrange.beta_tau_g1)
+        h_query = lagrange.h_g1
 
     # Each query is a sparse matrix times a vector of Lagrange points. Rows with the same
     # linear combination (x * x, or x^4 * x after x * x, in every S-box) share their points'
@@ -536,10 +549,23 @@ def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> Provi
         vk=vk, beta_g1=powers.beta_tau_g1[0], delta_g1=G1.generator(),
         a_query=_g1_points(a_query), b_g1_query=_g1_points(b_g1_query),
         b_g2_query=tuple(G2._trusted(p) for p in b_g2_query),
-        h_query=_h_query(powers.tau_g1[: 2 * n], log_n),
+        h_query=h_query,
         l_query=_g1_points(combined[n_pub + 1 :]),
         domain_size=n,
     )
+
+
+def _check_lagrange(lagrange: object, powers: CircuitPowers) -> None:
+    # Prepared points come from the same untrusted file as the powers: they are used only
+    # once a random combination shows they are the powers' Lagrange basis.
+    _check_type(lagrange, LagrangeBasis, "lagrange")
+    if lagrange.log_n != powers.log_n:
+        raise InvalidArgument(f"the Lagrange basis is for a domain of 2^{lagrange.log_n}, "
+                              f"the circuit needs 2^{powers.log_n}")
+    if not lagrange_basis_matches(lagrange, powers.tau_g1, powers.tau_g2,
+                                  powers.alpha_tau_g1, powers.beta_tau_g1):
+        raise CeremonyError("the prepared Lagrange-basis points are not those of the powers "
+                            "of tau", phase=1)
 
 
 def _raw(points: Sequence[G1] | Sequence[G2]) -> list:
@@ -673,11 +699,12 @@ def _phase2_context(pk: ProvingKey, previous: Sequence[Phase2Contribution]) -> b
     return h.digest()
 
 
-def phase2_new(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> Phase2Transcript:
+def phase2_new(powers: PowersOfTau | CircuitPowers, r1cs: R1CS, *,
+               lagrange: LagrangeBasis | None = None) -> Phase2Transcript:
     """Start the phase-2 ceremony of ``r1cs`` from phase-1 ``powers`` (verify those first
-    with :func:`phase1_verify`, or take them from a trusted ``.ptau``). Errors as
-    :func:`phase2_initial_key`."""
-    return Phase2Transcript(proving_key=phase2_initial_key(powers, r1cs))
+    with :func:`phase1_verify`, or take them from a trusted ``.ptau``), with their
+    ``lagrange`` basis if one is at hand. Errors as :func:`phase2_initial_key`."""
+    return Phase2Transcript(proving_key=phase2_initial_key(powers, r1cs, lagrange=lagrange))
 
 
 def phase2_contribute(transcript: Phase2Transcript, *, name: str = "",

@@ -49,9 +49,11 @@ from zkvote.snark.ceremony import (
     phase2_verify,
 )
 from zkvote.snark.keys import ProvingKey, VerifyingKey
-from zkvote.snark.ptau import MAX_POWER, PowersOfTau, ptau_from_bytes
+from zkvote.snark.ptau import MAX_POWER, PowersOfTau, g2_all_in_subgroup, ptau_from_bytes
+from zkvote.snark.ptau_reader import LagrangeBasis, read_ptau_prefix
 from zkvote.snark.r1cs import R1CS
 from zkvote.snark.r1cs_file import r1cs_from_bytes
+from zkvote.snark.setup import domain_log_size
 
 PHASE1_MAGIC, PHASE2_MAGIC, PTAU_MAGIC = b"zkc1", b"zkc2", b"ptau"
 VERSION = 1
@@ -216,7 +218,7 @@ def _g2_bulk(reader: _Reader, count: int) -> tuple[G2, ...]:
     # error.
     start = reader.pos
     raw, p, from_bytes = bytes(reader.take(count * G2_BYTES)), FQ_MODULUS, int.from_bytes
-    g2, groth16 = impl("g2"), impl("groth16")
+    g2 = impl("g2")
     points: list = []
     ok = True
     for off in range(0, len(raw), G2_BYTES):
@@ -234,9 +236,7 @@ def _g2_bulk(reader: _Reader, count: int) -> tuple[G2, ...]:
             ok = False
             break
     if ok:
-        finite = [q for q in points if q is not None]
-        rho = os.urandom(groth16.SUBGROUP_REPS * groth16.SUBGROUP_RHO_BYTES * len(finite))
-        ok = groth16.g2_subgroup_batch(finite, rho)
+        ok = g2_all_in_subgroup([q for q in points if q is not None])
     if not ok:
         reader.pos = start
         reader.g2s(count)  # raises the precise error
@@ -444,21 +444,79 @@ def load_phase1_result(data: bytes, *, verify: bool = True) -> tuple[PowersOfTau
                           "nor a snarkjs .ptau")
 
 
-def phase2_file_new(r1cs_data: bytes, phase1_data: bytes, *,
-                    verify_phase1: bool = True) -> Phase2File:
+Phase1Source = bytes | bytearray | memoryview | str | os.PathLike
+
+
+def _sha256(source: Phase1Source) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return hashlib.sha256(source).digest()
+    h = hashlib.sha256()
+    with open(source, "rb") as f:
+        while chunk := f.read(1 << 20):  # a public .ptau may be GBs: never all in memory
+            h.update(chunk)
+    return h.digest()
+
+
+def load_circuit_phase1(source: Phase1Source, log_n: int, *, verify: bool = True,
+                        prepared: bool = True
+                        ) -> tuple[CircuitPowers, LagrangeBasis | None, int, int]:
+    """What a circuit of domain 2^``log_n`` needs from a phase-1 result (its bytes or a
+    path): (the circuit powers, the Lagrange basis if ``prepared`` and the file is a
+    prepared ``.ptau``, else None, the format PHASE1_ZKVOTE / PHASE1_PTAU, the phase-1
+    power). A ``.zkc1`` transcript is read whole (and verified unless ``verify`` is False);
+    of a ``.ptau`` only the needed prefixes are read and validated
+    (:func:`zkvote.snark.ptau_reader.read_ptau_prefix`).
+
+    InvalidEncoding for neither magic; InvalidArgument if log_n is outside [1, power];
+    decoding errors as the readers; CeremonyError if the transcript does not verify;
+    OSError for an unreadable path.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        magic = bytes(source[:4])
+    elif isinstance(source, str | os.PathLike):
+        with open(source, "rb") as f:
+            magic = f.read(4)
+    else:
+        raise InvalidEncoding(f"a phase-1 file must be bytes or a path, not "
+                              f"{type(source).__name__}")
+    if magic == PTAU_MAGIC:
+        pre = read_ptau_prefix(source, log_n, prepared=prepared)
+        powers = CircuitPowers(log_n=log_n, tau_g1=pre.tau_g1, tau_g2=pre.tau_g2,
+                               alpha_tau_g1=pre.alpha_tau_g1, beta_tau_g1=pre.beta_tau_g1,
+                               beta_g2=pre.beta_g2)
+        return powers, pre.lagrange, PHASE1_PTAU, pre.power
+    if magic != PHASE1_MAGIC:
+        raise InvalidEncoding("the phase-1 file is neither a zkvote phase-1 transcript "
+                              "('zkc1') nor a snarkjs .ptau")
+    if not isinstance(source, bytes | bytearray | memoryview):
+        with open(source, "rb") as f:
+            source = f.read()
+    full, fmt = load_phase1_result(source, verify=verify)
+    if not isinstance(log_n, int) or isinstance(log_n, bool) or not 1 <= log_n <= full.power:
+        raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the phase-1 result "
+                              f"serves 2^1 up to 2^{full.power}")
+    return CircuitPowers.of(full, log_n), None, fmt, full.power
+
+
+def phase2_file_new(r1cs_data: bytes, phase1_data: Phase1Source, *,
+                    verify_phase1: bool = True, prepared: bool = True) -> Phase2File:
     """Start the phase-2 ceremony of the circuit in ``r1cs_data`` (an ``.r1cs`` file) from
-    the phase-1 result in ``phase1_data`` (see :func:`load_phase1_result`), recording both
-    files' sha256. Errors as :func:`load_phase1_result` and the r1cs reader;
-    InvalidArgument if the circuit's domain is larger than the phase-1 power."""
+    the phase-1 result in ``phase1_data`` (its bytes or a path; see
+    :func:`load_circuit_phase1`: of a ``.ptau`` only the circuit's part is read), recording
+    both files' sha256. With ``prepared`` (default) the Lagrange points of a prepared
+    ``.ptau`` are used, after a random-combination check against its powers (the key is the
+    same either way). Errors as :func:`load_circuit_phase1` and the r1cs reader; CeremonyError
+    (phase 1) if the prepared points are not the powers' Lagrange basis."""
     r1cs = r1cs_from_bytes(r1cs_data)
-    powers, fmt = load_phase1_result(phase1_data, verify=verify_phase1)
-    transcript = phase2_new(powers, r1cs)
-    return Phase2File(transcript=transcript,
-                      powers=CircuitPowers.of(powers, transcript.proving_key.domain_size
-                                              .bit_length() - 1),
+    log_n = domain_log_size(r1cs)
+    powers, lagrange, fmt, power = load_circuit_phase1(phase1_data, log_n,
+                                                       verify=verify_phase1,
+                                                       prepared=prepared)
+    transcript = phase2_new(powers, r1cs, lagrange=lagrange)
+    return Phase2File(transcript=transcript, powers=powers,
                       r1cs_sha256=hashlib.sha256(r1cs_data).digest(),
-                      phase1_sha256=hashlib.sha256(phase1_data).digest(),
-                      phase1_format=fmt, phase1_power=powers.power)
+                      phase1_sha256=_sha256(phase1_data),
+                      phase1_format=fmt, phase1_power=power)
 
 
 def phase2_file_circuit(f: Phase2File, r1cs_data: bytes) -> R1CS:
@@ -473,13 +531,14 @@ def phase2_file_circuit(f: Phase2File, r1cs_data: bytes) -> R1CS:
 
 
 def phase2_file_verify(f: Phase2File, r1cs_data: bytes,
-                       phase1_data: bytes | None = None) -> R1CS:
+                       phase1_data: Phase1Source | None = None) -> R1CS:
     """Verify a phase-2 ceremony file for the circuit in ``r1cs_data``; return the circuit.
 
     Checks: the circuit's sha256 is the recorded one; the embedded circuit powers are
     consecutive powers of one tau (:func:`circuit_powers_verify`); if ``phase1_data`` is
-    given, its sha256 is the recorded one and the embedded powers are its prefix (that file
-    is then read but not re-verified: run ``phase1 verify`` on it); then
+    given (bytes or a path), its sha256 is the recorded one and the embedded powers are its
+    prefix (only that prefix is read; the file is not re-verified: run ``phase1 verify`` on
+    it); then
     :func:`phase2_verify` on the transcript over those powers.
 
     Raises CeremonyError on any failed check (phase 1 for the powers, phase 2 otherwise,
@@ -488,12 +547,12 @@ def phase2_file_verify(f: Phase2File, r1cs_data: bytes,
     r1cs = phase2_file_circuit(f, r1cs_data)
     circuit_powers_verify(f.powers)
     if phase1_data is not None:
-        if hashlib.sha256(phase1_data).digest() != f.phase1_sha256:
+        if _sha256(phase1_data) != f.phase1_sha256:
             raise CeremonyError("the given phase-1 file is not the one this transcript "
                                 f"started from (sha256 {f.phase1_sha256.hex()})", phase=2)
-        powers, _ = load_phase1_result(phase1_data, verify=False)
-        if powers.power < f.powers.log_n or CircuitPowers.of(powers, f.powers.log_n) \
-                != f.powers:
+        powers, _, _, power = load_circuit_phase1(phase1_data, f.powers.log_n, verify=False,
+                                                  prepared=False)
+        if power != f.phase1_power or powers != f.powers:
             raise CeremonyError("the embedded powers are not the phase-1 file's", phase=2)
     phase2_verify(f.transcript, f.powers, r1cs)
     return r1cs

@@ -17,9 +17,11 @@ adds sections 12-15, the same four sequences in the Lagrange basis of every doma
 2^0 .. 2^p (and 2^(p+1) for tauG1), concatenated; they are kept as bytes and decoded on
 request by :func:`prepared_lagrange_g1`.
 
-Phase 2 needs the Lagrange-basis points L_i(tau) P; this module computes them itself, from
-the monomial powers, with an inverse NTT over group elements (:func:`lagrange_points`), so a
-plain (unprepared) ``.ptau`` and our own ceremony's output work alike. For the largest
+Phase 2 needs the Lagrange-basis points L_i(tau) P; this module computes them from the
+monomial powers, with an inverse NTT over group elements (:func:`lagrange_points`), so a
+plain (unprepared) ``.ptau`` and our own ceremony's output work alike; for a prepared
+``.ptau``, :mod:`zkvote.snark.ptau_reader` reads them (and only the circuit's part of the
+file) instead. For the largest
 domain, 2N, the missing tau^(2N-1) P is taken as the identity, as snarkjs does: the prover
 only combines these points with evaluations of a polynomial of degree <= 2N - 2, for which
 that term has coefficient zero.
@@ -33,7 +35,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from zkvote.backend import impl
-from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding
+from zkvote.errors import (
+    FieldRangeError,
+    InvalidArgument,
+    InvalidEncoding,
+    InvalidPoint,
+    NotInSubgroup,
+)
 from zkvote.field import FQ_MODULUS
 from zkvote.g1 import G1
 from zkvote.g2 import G2
@@ -54,6 +62,9 @@ MAX_POWER = MAX_LOG_N - 1  # the H query needs the domain of size 2N
 _FQ_R_INV = pow(1 << 256, -1, FQ_MODULUS)
 _FQ_MODULUS_LE = FQ_MODULUS.to_bytes(FQ_BYTES, "little")
 _U32 = struct.Struct("<I")
+# b' = 3 / (9 + u) of the twist y^2 = x^3 + b', as c0 + c1 u: 3 (9 - u) / 82.
+_TWIST_B0 = 27 * pow(82, -1, FQ_MODULUS) % FQ_MODULUS
+_TWIST_B1 = -3 * pow(82, -1, FQ_MODULUS) % FQ_MODULUS
 
 
 def _check_points(values: object, kind: type, name: str) -> tuple:
@@ -148,30 +159,96 @@ def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int, *,
 # ---- file decoding
 
 
-def _fq(raw: bytes) -> int:
-    stored = int.from_bytes(raw, "little")
-    if stored >= FQ_MODULUS:
-        raise FieldRangeError("ptau: a stored coordinate is not below p")
-    return stored * _FQ_R_INV % FQ_MODULUS
+def g2_all_in_subgroup(points: Sequence) -> bool:
+    """Whether all ``points`` (backend affine tuples, on the twist, not the identity) lie
+    in G2, by the backend's batched random-combination test (``g2_subgroup_batch``: error
+    at most 2^-130 per call, fresh randomness from os.urandom) instead of ~0.2 ms of exact
+    psi test per point. False means some point is outside G2 (find it with the exact
+    per-point test)."""
+    groth16 = impl("groth16")
+    rho = os.urandom(groth16.SUBGROUP_REPS * groth16.SUBGROUP_RHO_BYTES * len(points))
+    return bool(groth16.g2_subgroup_batch(list(points), rho))
+
+
+def decode_g1_mont(raw: bytes | memoryview, what: str, *, count: int, first: int = 0,
+                   stride: int = 1) -> tuple[G1, ...]:
+    """Decode ``count`` G1 points of ``raw``, a run of points stored as in a ``.ptau``
+    (x || y, little-endian Montgomery form, the identity all zeros): those at indices
+    ``first``, ``first + stride``, ... (the other points of ``raw`` are not read).
+
+    Errors name ``what`` and the point's index: FieldRangeError for a stored coordinate
+    >= p, InvalidPoint for a point off y^2 = x^3 + 3; InvalidEncoding if ``raw`` is too
+    short for the points asked for.
+    """
+    if count and (first + (count - 1) * stride + 1) * G1_BYTES > len(raw):
+        raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, too few for its points")
+    raw = bytes(raw)
+    p, r_inv, from_bytes = FQ_MODULUS, _FQ_R_INV, int.from_bytes
+    identity, out = G1.identity(), []
+    for j in range(count):
+        index = first + j * stride
+        off = index * G1_BYTES
+        xs, ys = from_bytes(raw[off : off + 32], "little"), from_bytes(raw[off + 32 : off + 64],
+                                                                        "little")
+        if xs >= p or ys >= p:
+            raise FieldRangeError(f"ptau: {what} point {index}: a coordinate is not below p")
+        if xs == 0 and ys == 0:
+            out.append(identity)
+            continue
+        x, y = xs * r_inv % p, ys * r_inv % p
+        if (y * y - x * x * x - 3) % p:
+            raise InvalidPoint(f"ptau: {what} point {index}: not on the curve y^2 = x^3 + 3")
+        out.append(G1._trusted((x, y)))
+    return tuple(out)
+
+
+def decode_g2_mont(raw: bytes | memoryview, what: str, *, count: int) -> tuple[G2, ...]:
+    """Decode the first ``count`` G2 points of ``raw`` stored as in a ``.ptau`` (x.c0 ||
+    x.c1 || y.c0 || y.c1, little-endian Montgomery form, the identity all zeros), each
+    checked on the twist and all together in G2 by :func:`g2_all_in_subgroup`.
+
+    Errors name ``what`` and the point's index: FieldRangeError (coordinate >= p),
+    InvalidPoint (off the twist), NotInSubgroup (outside G2; found by the exact per-point
+    test once the batch test has failed); InvalidEncoding if ``raw`` is too short.
+    """
+    if count * G2_BYTES > len(raw):
+        raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, too few for {count} G2 "
+                              "points")
+    raw = bytes(raw[: count * G2_BYTES])
+    g2, p, r_inv, from_bytes = impl("g2"), FQ_MODULUS, _FQ_R_INV, int.from_bytes
+    points: list = []
+    for index in range(count):
+        off = index * G2_BYTES
+        c = [from_bytes(raw[off + i : off + i + 32], "little") for i in range(0, G2_BYTES, 32)]
+        if any(v >= p for v in c):
+            raise FieldRangeError(f"ptau: {what} point {index}: a coordinate is not below p")
+        if not any(c):
+            points.append(None)
+            continue
+        x0, x1, y0, y1 = (v * r_inv % p for v in c)
+        # y^2 = x^3 + b' in Fq2 = Fq[u]/(u^2 + 1), inline: a tenth of a call into the backend
+        s0, s1 = (x0 * x0 - x1 * x1) % p, 2 * x0 * x1 % p
+        if ((y0 * y0 - y1 * y1 - s0 * x0 + s1 * x1 - _TWIST_B0) % p
+                or (2 * y0 * y1 - s0 * x1 - s1 * x0 - _TWIST_B1) % p):
+            raise InvalidPoint(f"ptau: {what} point {index}: not on the twist")
+        points.append(((x0, x1), (y0, y1)))
+    if not g2_all_in_subgroup([q for q in points if q is not None]):
+        for index, q in enumerate(points):
+            if q is not None and not g2.is_in_subgroup(q):
+                raise NotInSubgroup(f"ptau: {what} point {index}: not in the G2 subgroup")
+    return tuple(G2.identity() if q is None else G2._trusted(q) for q in points)
 
 
 def _g1_points(body: memoryview | bytes, count: int, what: str) -> tuple[G1, ...]:
-    raw = bytes(body)
-    if len(raw) != count * G1_BYTES:
-        raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, expected {count} G1 points")
-    return tuple(G1.from_affine(_fq(raw[i : i + 32]), _fq(raw[i + 32 : i + 64]))
-                 for i in range(0, len(raw), G1_BYTES))
+    if len(body) != count * G1_BYTES:
+        raise InvalidEncoding(f"ptau: {what} has {len(body)} bytes, expected {count} G1 points")
+    return decode_g1_mont(body, what, count=count)
 
 
 def _g2_points(body: memoryview | bytes, count: int, what: str) -> tuple[G2, ...]:
-    raw = bytes(body)
-    if len(raw) != count * G2_BYTES:
-        raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, expected {count} G2 points")
-    out = []
-    for i in range(0, len(raw), G2_BYTES):
-        c = [_fq(raw[i + j : i + j + FQ_BYTES]) for j in range(0, G2_BYTES, FQ_BYTES)]
-        out.append(G2.from_affine((c[0], c[1]), (c[2], c[3])))  # checks the subgroup
-    return tuple(out)
+    if len(body) != count * G2_BYTES:
+        raise InvalidEncoding(f"ptau: {what} has {len(body)} bytes, expected {count} G2 points")
+    return decode_g2_mont(body, what, count=count)
 
 
 def _header(body: memoryview) -> tuple[int, int]:
@@ -194,8 +271,10 @@ def ptau_from_bytes(data: bytes) -> Ptau:
     repeated section 1-7, a curve other than BN254, ceremonyPower < power, or a section
     whose size disagrees with the power; InvalidArgument for a power above 27 (MAX_POWER);
     FieldRangeError for a stored coordinate >= p; InvalidPoint for a point off its curve;
-    NotInSubgroup for a G2 point outside G2. Cost: dominated by the G2 subgroup checks
-    (~0.2 ms per point, N + 1 of them).
+    NotInSubgroup for a G2 point outside G2 (errors name the section and point index). The
+    G2 points are checked together by :func:`g2_all_in_subgroup`. Decodes every point of
+    the file: to start phase 2 for one circuit, :func:`zkvote.snark.ptau_reader.
+    read_ptau_prefix` reads only the part that circuit's domain needs.
     """
     found: dict[int, memoryview] = {}
     extra = []
