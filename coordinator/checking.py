@@ -59,11 +59,12 @@ def poll_keys(manifest_json: str, vk_json: str) -> tuple[PollManifest, PreparedV
 def check_submissions(manifest_json: str, vk_json: str,
                       items: list[tuple[str, dict[str, Any]]]) -> list[Checked | Exception]:
     """Check ``items`` - (board, JSON document) pairs of one poll - in order. A cast ballot
-    is parsed strictly (every point validated; see the comment below), its statement
-    checked against the manifest (poll, options, root) and its proof verified, all proofs
-    in one batch; a challenged
-    ballot must open correctly. One result per item: :class:`Checked`, or the error
-    (InvalidEncoding, InvalidPoint, ..., InvalidBallot, InvalidProof)."""
+    is parsed with every point on its curve and the proof's G2 point in its subgroup (the
+    ciphertexts' subgroup membership follows from the proof; see the comment below), its
+    statement checked against the manifest (poll, options, root) and its proof verified,
+    all proofs in one batch; a challenged ballot must open correctly. One result per item:
+    :class:`Checked`, or the error (InvalidEncoding, InvalidPoint, ..., InvalidBallot,
+    InvalidProof)."""
     manifest, pvk, params = poll_keys(manifest_json, vk_json)
     # The BabyJubJub subgroup checks are most of the parsing time and a valid proof implies
     # them (the circuit computes the ciphertexts from subgroup points; see Ballot.from_json);

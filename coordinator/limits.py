@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .errors import PayloadTooLarge, RateLimited, error_body
+from .errors import PayloadTooLarge, RateLimited, Unavailable, error_body
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -41,20 +41,40 @@ class BodySizeLimit:
     The body is read (at most ``max_bytes`` of it) before the application runs and then
     replayed to it, so an oversized request is refused without reaching any handler.
     ``limit_for(scope)``, if given, may return another limit for a request (None: the
-    default), e.g. the proving-key upload's."""
+    default), e.g. the proving-key upload's. Such a limit is granted from headers alone,
+    before any signature can be checked (that needs the body), so at most one request at a
+    time may use a limit above the default: a second one gets 503 at once. Memory held for
+    bodies is therefore bounded by one special limit plus the default per request."""
 
     def __init__(self, app: ASGIApp, max_bytes: int,
                  limit_for: Callable[[Scope], int | None] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.limit_for = limit_for
+        self._large_busy = False  # one event loop: a plain flag is race-free
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         special = self.limit_for(scope) if self.limit_for is not None else None
-        max_bytes = self.max_bytes if special is None else special
+        if special is None or special <= self.max_bytes:
+            await self._buffered(scope, receive, send,
+                                 self.max_bytes if special is None else special)
+            return
+        if self._large_busy:
+            await send_error(send, Unavailable.status, Unavailable.code,
+                             "another large upload is in progress; retry later",
+                             [(b"retry-after", b"5")])
+            return
+        self._large_busy = True
+        try:
+            await self._buffered(scope, receive, send, special)
+        finally:
+            self._large_busy = False
+
+    async def _buffered(self, scope: Scope, receive: Receive, send: Send,
+                        max_bytes: int) -> None:
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:

@@ -9,8 +9,11 @@ poll published (canonical sha256 = the draft's ``circuit.vk_sha256``, so a key o
 circuit or another setup is refused), and its bytes hash to the poll's ``proving_key_sha256``.
 A .zkey is megabytes, so this one route has its own body limit,
 :data:`MAX_PROVING_KEY_BYTES`, instead of the ballot-sized ``max_body_bytes`` - and only for a
-request that names an admin key (:func:`body_limit_for`), so an anonymous client cannot make
-the service buffer large bodies. Voters never trust the served bytes either: the client checks
+request that names an admin key (:func:`body_limit_for`). The key id is public and the
+signature can only be checked once the body is in, so naming it is no authentication: the
+body-size middleware lets one such request at a time buffer a large body (a second gets 503),
+which bounds what a client can make the service hold. Voters never trust the served bytes
+either: the client checks
 the key's verifying key against the manifest before proving with it.
 """
 

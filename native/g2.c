@@ -446,7 +446,8 @@ static inline void g2_vpoint(zkv_g2_affine *o, const zkv_g2_affine *pts, uint32_
 #define MSM_MUL_VARTIME(o, p, k) zkv_g2_mul_twist_vartime(o, p, k)
 #define MSM_BA_BATCH G2B_BATCH
 #define MSM_BA_SEG_MIN 8
-#define MSM_BA_MAX_SEGS 512
+#define G2B_MAX_SEGS 512
+#define MSM_BA_MAX_SEGS G2B_MAX_SEGS
 #define MSM_BA_MIN_BUCKETS 64
 /* few buckets per window here: retry the queue down to 4 a batch (fewer Jacobian buckets;
  * callgrind on 2^12 points: 4 beats 8 and 16 by 0.3% and 1.2%) */
@@ -526,6 +527,8 @@ void zkv_g2_msm_affine_vartime(zkv_g2 *out, const zkv_g2_affine *points,
  * additions per point and rep, two sets of about 2^(bits/2 - 1) buckets).
  */
 #define G2M_MAX_REPS 64
+/* the engine's segmented reduction runs 2 * reps bucket sets side by side */
+_Static_assert(2 * G2M_MAX_REPS <= G2B_MAX_SEGS, "too many repetitions for one reduction");
 
 /* The low digit's bits: 0 for one digit, when one addition per point and rep beats two. */
 static unsigned g2m_split(size_t n, unsigned bits) {

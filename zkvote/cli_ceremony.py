@@ -14,6 +14,7 @@ writes or prints a contribution's secrets or the entropy typed in.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -25,7 +26,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from zkvote.errors import InvalidInput
+from zkvote.errors import InvalidEncoding, InvalidInput
 
 EXIT_NO, EXIT_MALFORMED = 1, 2
 
@@ -101,7 +102,12 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _entropy(text: str | None) -> bytes:
-    return text.encode("utf-8", "surrogatepass") if text else b""
+    from zkvote.snark.ceremony import MAX_ENTROPY_BYTES
+
+    data = text.encode("utf-8", "surrogatepass") if text else b""
+    if len(data) > MAX_ENTROPY_BYTES:
+        raise InvalidEncoding(f"--entropy takes at most {MAX_ENTROPY_BYTES} bytes")
+    return data
 
 
 def _report(as_json: bool, doc: dict, lines: list[str]) -> None:
@@ -162,14 +168,14 @@ def phase1_contribute(
     from zkvote.snark.ceremony_file import contribution_hash, phase1_from_bytes, phase1_to_bytes
 
     _check_new(out_path)
+    with _input(Path("--name/--entropy")):
+        ceremony.check_name(name)
+        source = _entropy(entropy)
     data = _read(in_path)
     with _input(in_path):
         with _status.status("reading and verifying the phase-1 transcript…"):
             transcript = phase1_from_bytes(data)
             ceremony.phase1_verify(transcript)
-    with _input(Path("--name/--entropy")):
-        ceremony.check_name(name)
-        source = _entropy(entropy)
     with _status.status(f"contributing (power {transcript.powers.power})…"):
         new = ceremony.phase1_contribute(transcript, name=name, entropy=source)
         del source
@@ -254,23 +260,21 @@ def phase2_contribute(
     """Add your contribution to a phase-2 transcript and write OUT (check the transcript
     with phase2 verify, which needs the circuit, before or after)."""
     from zkvote.snark import ceremony
-    from zkvote.snark.ceremony_file import Phase2File, contribution_hash, phase2_from_bytes
+    from zkvote.snark.ceremony_file import contribution_hash, phase2_from_bytes
     from zkvote.snark.ceremony_file import phase2_to_bytes as encode
 
     _check_new(out_path)
+    with _input(Path("--name/--entropy")):
+        ceremony.check_name(name)
+        source = _entropy(entropy)
     data = _read(in_path)
     with _input(in_path):
         with _status.status("reading the phase-2 transcript…"):
             f = phase2_from_bytes(data)
-    with _input(Path("--name/--entropy")):
-        ceremony.check_name(name)
-        source = _entropy(entropy)
     with _status.status("contributing…"):
         transcript = ceremony.phase2_contribute(f.transcript, name=name, entropy=source)
         del source
-        new = Phase2File(transcript=transcript, powers=f.powers, r1cs_sha256=f.r1cs_sha256,
-                         phase1_sha256=f.phase1_sha256, phase1_format=f.phase1_format,
-                         phase1_power=f.phase1_power)
+        new = dataclasses.replace(f, transcript=transcript)
         out = encode(new)
     _write(out_path, out)
     mine = contribution_hash(transcript.contributions[-1])

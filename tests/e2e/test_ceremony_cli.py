@@ -153,3 +153,11 @@ def test_phase2_can_start_from_a_snarkjs_ptau(ceremony, tmp_path):
     assert_exit(run("ceremony", "phase2", "verify", tmp_path / "q1.zkc2",
                     ceremony / "cube.r1cs", "--phase1", ceremony / "p2.zkc1"), 1,
                 "phase-1 file")
+
+
+def test_oversized_entropy_exits_2_before_any_work(ceremony, tmp_path):
+    big = "x" * 70_000
+    for phase, src, out in (("phase1", "p2.zkc1", "e.zkc1"), ("phase2", "q2.zkc2", "e.zkc2")):
+        assert_exit(run("ceremony", phase, "contribute", ceremony / src, tmp_path / out,
+                        "--entropy", big), 2, "--entropy takes at most 65536 bytes")
+        assert not (tmp_path / out).exists()

@@ -29,7 +29,6 @@ from zkvote._native.arrays import (
 )
 from zkvote._native.g1 import decode_jacobian as decode_g1
 from zkvote._native.g2 import decode_jacobian as decode_g2
-from zkvote._native.g2 import encode as encode_g2
 from zkvote._native.lib import check, ffi, lib
 from zkvote._native.qap_setup import column_sums, fixed_base_g1, fixed_base_g2
 from zkvote._native.witness_program import WitnessProgram, witness_program, witness_run
@@ -145,10 +144,7 @@ def g2_subgroup_batch(points: Sequence[G2Affine], rho: bytes) -> bool:
                               "random bytes")
     if n == 0:
         return True
-    arr = ffi.new("zkv_g2_affine[]", n)
-    for i, p in enumerate(points):
-        check(lib.zkv_g2_affine_from_bytes_unchecked(arr + i, encode_g2(p)), f"G2 point {i}")
-    return _g2_subgroup_batch(arr, n, rho)
+    return _g2_subgroup_batch(g2_points(points), n, rho)
 
 
 def check_coefficients(data: bytes, count: int, n_rows: int, n_wires: int) -> None:
