@@ -194,7 +194,7 @@ MSM_STORAGE void MSM_FN(MSM_POINT *out, const MSM_AFFINE *points, const uint8_t 
  *   MSM_BA_VPOINT(o, s, e) the affine virtual point e (the caller's encoding; the state's
  *                          pts and alt_x are for it) into *o
  *   MSM_SET_ZERO(p), MSM_ADD(o, a, b), MSM_ADD_AFFINE(o, a, b), MSM_DOUBLE(o, a),
- *   MSM_FROM_AFFINE(o, a), MSM_IS_ZERO(p), MSM_MUL_VARTIME(o, p, k32)  Jacobian group law as
+ *   MSM_FROM_AFFINE(o, a), MSM_MUL_VARTIME(o, p, k32)  Jacobian group law as
  *                          in the MSM_FN contract; the doubling formula is used in affine
  *                          form for equal points, so the group must have no point of order 2
  *   MSM_BA_BATCH           the size of the batch arrays: the most additions sharing one

@@ -8,10 +8,10 @@ Python ints holding a scalar before it reaches C (range check, ``int.to_bytes``)
 constant time, the same limit docs/native-core.md states for BabyJubJub.
 
 Points use the ``g1`` / ``g2`` slice forms: G1 ``(x, y)`` ints, G2 ``((x0, x1), (y0, y1))``
-ints, None for the identity. The C decoders re-check canonical coordinates and, for G1, the
-curve equation; G2 points come from validated ``G2`` values and the G2 subgroup check is
-skipped (the formulas are complete on the whole twist, so a tuple off the subgroup still
-gives its true multiple, never undefined behaviour).
+ints, None for the identity. The C decoders re-check canonical coordinates and the curve
+equation (both groups); the G2 subgroup check is skipped, as the points come from validated
+``G2`` values (the formulas are complete on the whole twist, so a tuple off the subgroup
+still gives its true multiple, never undefined behaviour).
 """
 
 from collections.abc import Sequence

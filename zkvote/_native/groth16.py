@@ -7,7 +7,8 @@ any per-element Python work.
 
 The slice ``groth16`` also serves the circuit witness-program runner (witness_program.py) and
 the insecure setup's fixed-base batches and QAP column sums (qap_setup.py), re-exported here
-so that ``impl("groth16")`` offers the same functions as the reference slice."""
+so that ``impl("groth16")`` offers every function of the reference slice (plus native-only
+kernels: the G2 MSM variants and ``subgroup_coefficients``, which the tests compare)."""
 
 from __future__ import annotations
 

@@ -297,7 +297,8 @@ def lagrange_basis_matches(basis: LagrangeBasis, tau_g1: Sequence[G1], tau_g2: S
     sequences at once by one MSM on each side and for G2 by one more. A wrong point passes
     with probability at most 2^-128 (fresh os.urandom coefficients).
 
-    Cost: two G1 MSMs of ~4n and ~5n points, two G2 MSMs of n points and three Fr NTTs.
+    Cost: two G1 MSMs of ~4n points each, two G2 MSMs of n points, and five Fr inverse NTTs
+    (three of size n, one of size 2n, one for G2).
     InvalidArgument for sequences of the wrong length; InvalidEncoding for a non-basis.
     """
     if not isinstance(basis, LagrangeBasis):
