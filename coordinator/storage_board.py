@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zkvote.board import VERSION as BOARD_VERSION
@@ -219,14 +219,9 @@ class BoardStore:
                        ) -> list[tuple[BallotRow, bytes]]:
         """Every ballot of a board with its entry bytes, by position (for the tally and
         the election record)."""
-        q = (select(s.ballots, s.board_entries.c.entry)
-             .join(s.board_entries, (s.board_entries.c.poll_id == s.ballots.c.poll_id)
-                   & (s.board_entries.c.board == s.ballots.c.board)
-                   & (s.board_entries.c.idx == s.ballots.c.board_index))
-             .where(s.ballots.c.poll_id == poll_id, s.ballots.c.board == board)
-             .order_by(s.ballots.c.board_index))
         with self._read() as conn:
-            return [(_ballot(r), r.entry.encode("utf-8")) for r in conn.execute(q)]
+            return [(_ballot(r), r.entry.encode("utf-8"))
+                    for r in conn.execute(_ballot_entries_query(poll_id, board))]
 
     def ballot_pages(self, poll_id: str, board: str = "ballots", page_size: int = 1024
                      ) -> Iterator[list[tuple[BallotRow, bytes]]]:
@@ -236,13 +231,8 @@ class BoardStore:
         longer change (a closed poll)."""
         after = -1
         while True:
-            q = (select(s.ballots, s.board_entries.c.entry)
-                 .join(s.board_entries, (s.board_entries.c.poll_id == s.ballots.c.poll_id)
-                       & (s.board_entries.c.board == s.ballots.c.board)
-                       & (s.board_entries.c.idx == s.ballots.c.board_index))
-                 .where(s.ballots.c.poll_id == poll_id, s.ballots.c.board == board,
-                        s.ballots.c.board_index > after)
-                 .order_by(s.ballots.c.board_index).limit(page_size))
+            q = (_ballot_entries_query(poll_id, board)
+                 .where(s.ballots.c.board_index > after).limit(page_size))
             with self._read() as conn:
                 page = [(_ballot(r), r.entry.encode("utf-8")) for r in conn.execute(q)]
             if not page:
@@ -250,6 +240,15 @@ class BoardStore:
             yield page
             after = page[-1][0].board_index
 
+
+def _ballot_entries_query(poll_id: str, board: str) -> Select:
+    """A board's ballots joined to their entries, by position."""
+    return (select(s.ballots, s.board_entries.c.entry)
+            .join(s.board_entries, (s.board_entries.c.poll_id == s.ballots.c.poll_id)
+                  & (s.board_entries.c.board == s.ballots.c.board)
+                  & (s.board_entries.c.idx == s.ballots.c.board_index))
+            .where(s.ballots.c.poll_id == poll_id, s.ballots.c.board == board)
+            .order_by(s.ballots.c.board_index))
 
 def _head(row: object) -> SignedTreeHead:
     return SignedTreeHead(TreeHead(BOARD_VERSION, bytes(row.log_id), row.tree_size,

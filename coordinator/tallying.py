@@ -45,7 +45,6 @@ from zkvote.record_files import (
     BoardHead,
     index_from_digests,
     sha256_hex,
-    write_archive,
     write_zip,
 )
 from zkvote.snark.snarkjs_json import verifying_key_from_json
@@ -88,12 +87,25 @@ class Tallying:
     def _pages(self, poll_id: str) -> Iterator[list[tuple[BallotRow, bytes]]]:
         return self.storage.ballot_pages(poll_id, BALLOTS, _PAGE)
 
-    def _entries(self, poll_id: str, counted_only: bool = False) -> Iterator[bytes]:
-        """The ballots board's entries in order (only the counted ones: the stored marks,
-        which :meth:`_classification` checks against the policy), one page in memory."""
+    def _entries(self, poll_id: str) -> Iterator[bytes]:
+        """The ballots board's entries in order, one page in memory."""
+        for page in self._pages(poll_id):
+            for _, entry in page:
+                yield entry
+
+    def _counted_entries(self, poll_id: str, nullifiers: list[int | None],
+                         stored: list[int]) -> Iterator[bytes]:
+        """The entries of the ballots board counted by the stored marks, in order, one page
+        in memory; as it goes, appends every row's nullifier to ``nullifiers`` and the
+        positions it yields to ``stored``, for :func:`_checked_classification` once the
+        board is read. ProtocolError on a gap in the positions."""
         for page in self._pages(poll_id):
             for row, entry in page:
-                if not (counted_only and row.superseded):
+                if row.board_index != len(nullifiers):
+                    raise ProtocolError("the ballots board has gaps")  # never expected
+                nullifiers.append(row.nullifier)
+                if not row.superseded:
+                    stored.append(row.board_index)
                     yield entry
 
     def _classification(self, poll_id: str, revote: str) -> BoardClassification:
@@ -101,17 +113,9 @@ class Tallying:
         # entries are read page by page and dropped.
         nullifiers: list[int | None] = []
         stored: list[int] = []
-        for page in self._pages(poll_id):
-            for row, _ in page:
-                if row.board_index != len(nullifiers):
-                    raise ProtocolError("the ballots board has gaps")  # never expected
-                nullifiers.append(row.nullifier)
-                if not row.superseded:
-                    stored.append(row.board_index)
-        classification = classify_board(nullifiers, revote)
-        if list(classification.counted) != stored:
-            raise ProtocolError("stored superseded marks disagree with the re-vote policy")
-        return classification
+        for _ in self._counted_entries(poll_id, nullifiers, stored):
+            pass
+        return _checked_classification(nullifiers, stored, revote)
 
     def aggregate(self, poll_id: str) -> dict:
         """Compute, store and return the aggregate document of a closed poll (once;
@@ -120,9 +124,13 @@ class Tallying:
         if row.state != "closed":
             raise WrongState(f"poll {poll_id!r} is {row.state}, not closed")
         manifest = self.polls.manifest(poll_id)
-        classification = self._classification(poll_id, manifest.revote)
-        totals = _sum_ciphertexts(self._entries(poll_id, counted_only=True),
+        # One read of the board: the stored marks choose what is summed, and are checked
+        # against the policy before anything is stored.
+        nullifiers: list[int | None] = []
+        stored: list[int] = []
+        totals = _sum_ciphertexts(self._counted_entries(poll_id, nullifiers, stored),
                                   manifest.n_options)
+        classification = _checked_classification(nullifiers, stored, manifest.revote)
         doc = AggregateDoc(version=DOC_VERSION, manifest_sha256=manifest.manifest_hash(),
                            ballots_counted=len(classification.counted), ciphertexts=totals)
         data = doc.model_dump(mode="json")
@@ -214,6 +222,16 @@ class Tallying:
         return bytes(tally["record"])
 
 
+def _checked_classification(nullifiers: list[int | None], stored: list[int],
+                            revote: str) -> BoardClassification:
+    """The re-vote policy's classification of a board of ``nullifiers``; ProtocolError
+    unless it counts exactly the positions ``stored`` (the stored superseded marks)."""
+    classification = classify_board(nullifiers, revote)
+    if list(classification.counted) != stored:
+        raise ProtocolError("stored superseded marks disagree with the re-vote policy")
+    return classification
+
+
 def _ballot_lines(entries: Iterable[bytes]) -> Iterator[bytes]:
     """The ``ballots.jsonl`` lines of the board ``entries`` (in order), one at a time."""
     # A board entry is the canonical JSON of the ballot document, so the record line
@@ -287,12 +305,5 @@ def _zip_streaming(files: dict[str, bytes], entries: Iterable[bytes],
         write_zip(path, members())
         return path.read_bytes()
 
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    """The archive of a whole record held in memory (the reference for _zip_streaming)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "record.zip"
-        write_archive(files, path)
-        return path.read_bytes()
 
 __all__ = ["Tallying"]

@@ -11,11 +11,13 @@ coordinator's admin key.
   trustee decrypt``, decrypt and publish the result and the record;
 - ``record download ID OUT.zip``; ``key publish POLL_ID FILE.zkey``.
 
-Every command takes ``--coordinator URL`` (default http://127.0.0.1:8000), ``--admin-key
-PATH`` (default ./zkvote-coordinator/admin_ed25519.key, or $ZKVOTE_ADMIN_KEY; read only by the
-commands that sign) and ``--json``. Exit codes as the other client commands: 0 success, 1 the
-coordinator says no (wrong key, wrong state, a check failed, a wait timed out), 2 malformed or
-missing input (bad option, missing file, unknown poll or group, unreachable coordinator).
+Every command takes ``--coordinator URL`` (default http://127.0.0.1:8000) and ``--json``;
+the commands that sign also take ``--admin-key PATH`` (default
+./zkvote-coordinator/admin_ed25519.key, or $ZKVOTE_ADMIN_KEY), the public ones (``group
+show``, ``poll show``, ``tally show``, ``record download``) do not. Exit codes as the other
+client commands: 0 success, 1 the coordinator says no (wrong key, wrong state, a check failed,
+a wait timed out), 2 malformed or missing input (bad option, missing file, unknown poll or
+group, unreachable coordinator).
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ def group_publish_root(group: GroupArg, coordinator: CoordOpt = DEFAULT_URL,
 
 @group_app.command("show")
 def group_show(group: GroupArg, coordinator: CoordOpt = DEFAULT_URL,
-               admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY, as_json: JsonOpt = False) -> None:
+               as_json: JsonOpt = False) -> None:
     """Show a group: size, current root and published roots (public; no key needed)."""
     with _errors(), _client(coordinator, None) as client:
         doc = client.group(group)
@@ -232,15 +234,21 @@ def _trustees(spec: str, keys: list[str]) -> tuple[int, int, list[str]]:
     t, n = int(match[1]), int(match[2])
     if not 1 <= t <= n:
         raise typer.BadParameter("--trustees: need 1 <= t <= n")
+    _check_trustee_keys(keys, n)
+    return t, n, keys
+
+
+def _check_trustee_keys(keys: list[str], n: int) -> None:
+    """BadParameter unless ``keys`` are ``n`` distinct keys of 64 lowercase hex digits (the
+    --trustee-key checks of both ``poll create`` paths)."""
     if len(keys) != n:
         raise typer.BadParameter(f"--trustee-key: give {n} keys (one per trustee, from "
                                  f"`zkvote trustee keygen`), got {len(keys)}")
     for k in keys:
         if not re.fullmatch(r"[0-9a-f]{64}", k):
             raise typer.BadParameter("--trustee-key: 64 lowercase hex digits")
-    if len(set(keys)) != n:
+    if len(set(keys)) != len(keys):
         raise typer.BadParameter("--trustee-key: the trustees' keys must be distinct")
-    return t, n, keys
 
 
 def _outcome(kind: str, threshold: str | None, quorum: int | None, pool: int | None,
@@ -355,6 +363,7 @@ def poll_create(
                     raise InvalidArgument(f"--trustee-key: the draft has "
                                           f"{draft['trustees'].get('n')} trustees, got "
                                           f"{len(trustee_key)} keys")
+                _check_trustee_keys(trustee_key, len(trustee_key))
             else:
                 if not group or title is None or options is None:
                     raise InvalidArgument("poll create needs --group, --title and --options "
@@ -417,14 +426,13 @@ def poll_open(poll: PollArg,
         if state == "draft":
             client.start_keygen(poll)
             state = "keygen"
-        if state == "keygen" and not client.manifest_document(poll).get("final"):
+        finalized = client.manifest_document(poll)
+        if state == "keygen" and not finalized.get("final"):
             with _err.status("waiting for the trustees' key generation…") as st:
                 client.wait_for_keygen(poll, timeout=timeout, interval=interval,
                                        allow_missing=allow_missing,
                                        progress=lambda m: st.update(f"key generation: {m}"))
             finalized = client.finalize_dkg(poll)
-        else:
-            finalized = client.manifest_document(poll)
         summary = client.open_poll(poll)
     doc = {"version": 1, "poll_id": poll, "state": summary.get("state"),
            "manifest_sha256": finalized.get("manifest_sha256")}
@@ -443,7 +451,7 @@ def poll_close(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
 
 @poll_app.command("show")
 def poll_show(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
-              admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY, as_json: JsonOpt = False) -> None:
+              as_json: JsonOpt = False) -> None:
     """Show a poll: state, question, options, rule, trustees, boards (public)."""
     with _errors(), _client(coordinator, None) as client:
         summary = client.poll(poll)
@@ -540,7 +548,7 @@ def tally_publish(poll: PollArg,
 
 @tally_app.command("show")
 def tally_show(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
-               admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY, as_json: JsonOpt = False) -> None:
+               as_json: JsonOpt = False) -> None:
     """Show the published result (public)."""
     with _errors(), _client(coordinator, None) as client:
         doc = client.result(poll)
@@ -555,8 +563,7 @@ def record_download(poll: PollArg,
                     out: Annotated[Path, typer.Argument(metavar="OUT.zip",
                                                         help="where to write the archive")],
                     force: Annotated[bool, typer.Option("--force", help="replace OUT")] = False,
-                    coordinator: CoordOpt = DEFAULT_URL,
-                    admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY, as_json: JsonOpt = False
+                    coordinator: CoordOpt = DEFAULT_URL, as_json: JsonOpt = False
                     ) -> None:
     """Download the poll's election record (a .zip that ``zkvote verify`` checks). The
     archive is checked to be a well-formed record archive before it is written."""

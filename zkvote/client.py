@@ -191,32 +191,40 @@ class CoordinatorClient:
     # ------------------------------------------------------------ transport
 
     def request(self, method: str, path: str, *, body: Any = None,
+                content: bytes | None = None,
+                content_type: str = "application/octet-stream",
                 params: dict[str, Any] | None = None, signed: bool = False,
-                raw: bool = False) -> Any:
+                raw: bool = False, retry: bool = True) -> Any:
         """Send one request and return the parsed JSON answer (``raw``: the bytes).
 
-        ``body`` is JSON-encoded; ``signed`` adds the Ed25519 request signature (InvalidInput
-        if the client has no key). Raises a :class:`CoordinatorError` subclass (see the module
-        docstring)."""
+        ``body`` is JSON-encoded; ``content`` (not with ``body``) is sent as is, as
+        ``content_type``. ``signed`` adds the Ed25519 request signature (InvalidInput if the
+        client has no key). ``retry=False`` sends once (no retry of 429/503 answers either).
+        Raises a :class:`CoordinatorError` subclass (see the module docstring)."""
         if signed and self.signing_key is None:
             raise InvalidInput("this call needs a signing key (admin or trustee)")
-        content = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+        if body is not None and content is not None:
+            raise InvalidInput("a request has a JSON body or raw content, not both")
+        if body is not None:
+            content = json.dumps(body, separators=(",", ":")).encode()
+            content_type = "application/json"
         query = {k: v for k, v in (params or {}).items() if v is not None}
+        retries = self.retries if retry else 0
         attempt = 0
         while True:
             headers = {"accept": "application/json"}
-            if body is not None:
-                headers["content-type"] = "application/json"
-            request = self.http.build_request(method, path, content=content or None,
+            if content is not None:
+                headers["content-type"] = content_type
+            request = self.http.build_request(method, path, content=content,
                                               params=query or None, headers=headers)
             if signed:
                 target = request.url.raw_path.decode("ascii")
                 request.headers.update(signed_headers(self.signing_key, method, target,
-                                                      content))
+                                                      content or b""))
             try:
                 response = self.http.send(request)
             except httpx.TransportError as exc:
-                if method == "GET" and attempt < self.retries:
+                if method == "GET" and attempt < retries:
                     attempt += 1
                     time.sleep(0.1 * 2 ** attempt)
                     continue
@@ -226,7 +234,7 @@ class CoordinatorClient:
                 break
             error = error_from_response(response)
             retryable = response.status_code in (429, 503)
-            if retryable and attempt < self.retries:
+            if retryable and attempt < retries:
                 attempt += 1
                 time.sleep(min(5.0, getattr(error, "retry_after", 0.1 * 2 ** attempt)))
                 continue

@@ -30,13 +30,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 from nacl.signing import SigningKey
 
 from zkvote.client import (
     BadResponse,
     ConflictError,
-    ConnectionFailed,
     CoordinatorClient,
     CoordinatorError,
     error_from_response,
@@ -44,7 +42,6 @@ from zkvote.client import (
 from zkvote.decryption import partial_decrypt
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput, ProtocolError, ZkvoteError
-from zkvote.jsonmodel import load_json
 from zkvote.request_signing import signed_headers
 from zkvote.threshold import (
     Complaint,
@@ -117,22 +114,8 @@ class OperatorClient(CoordinatorClient):
         (RequestInvalid / Rejected ``wrong_proving_key`` otherwise). Not retried."""
         if self.signing_key is None:
             raise InvalidInput("uploading a proving key needs the admin key")
-        path = f"/polls/{poll_id}/proving-key"
-        request = self.http.build_request("PUT", path, content=data, headers={
-            "content-type": "application/octet-stream", "accept": "application/json"})
-        target = request.url.raw_path.decode("ascii")
-        request.headers.update(signed_headers(self.signing_key, "PUT", target, data))
-        try:
-            response = self.http.send(request)
-        except httpx.TransportError as exc:
-            raise ConnectionFailed(f"cannot reach the coordinator at {self.base_url}: "
-                                   f"{type(exc).__name__}", code="unreachable") from None
-        if response.status_code >= 400:
-            raise error_from_response(response)
-        try:
-            return load_json(response.content, "coordinator answer")
-        except InvalidInput as exc:
-            raise BadResponse(str(exc), code="bad_response") from None
+        return self.request("PUT", f"/polls/{poll_id}/proving-key", content=data,
+                            signed=True, retry=False)
 
     def latest_root(self, group_id: str) -> dict:
         """The group's latest published root entry ``{"root", "size", ...}``. NotFoundError

@@ -190,7 +190,6 @@ class _Parsed:
     tally: Any
     outcome: Any
     board_head: BoardHead | None = None
-    pinned_log_key: bytes | None = None
 
 
 # ---- ballot checking (runs in worker processes for large boards)
@@ -391,9 +390,9 @@ def _nullifiers(p: _Parsed) -> list[int]:
     return out
 
 
-def _check_board_head(p: _Parsed) -> str:
-    """Check the cast ballots against the signed board head; the step's detail."""
-    pinned = p.pinned_log_key
+def _check_board_head(p: _Parsed, pinned: bytes | None) -> str:
+    """Check the cast ballots against the signed board head, signed by ``pinned`` when
+    given (the caller's out-of-band log key); the step's detail."""
     if p.board_head is None:
         if pinned is not None:
             raise _StepFailed("board head absent but a log key was pinned")
@@ -417,8 +416,8 @@ def _check_board_head(p: _Parsed) -> str:
             f"{p.board_head.log_public_key.hex()[:16]}...)")
 
 
-def _step5(p: _Parsed, step: StepResult) -> None:
-    detail = _check_board_head(p)
+def _step5(p: _Parsed, pinned: bytes | None, step: StepResult) -> None:
+    detail = _check_board_head(p, pinned)
     for expected, line in enumerate(p.board):
         if line.position != expected:
             raise _StepFailed(f"board position {expected} is missing (next is "
@@ -579,8 +578,6 @@ def verify_record(path: str | os.PathLike[str], *, workers: int | None = None,
         return value
 
     parsed: _Parsed | None = run(1, lambda s: _step1(str(path), report, s))
-    if parsed is not None:
-        parsed.pinned_log_key = pinned
     if parsed is None:
         for s in steps[1:]:
             s.detail = "the record could not be read"
@@ -607,7 +604,7 @@ def verify_record(path: str | os.PathLike[str], *, workers: int | None = None,
             raise _StepFailed(f"ballot at board position {first[0]}: {first[1]}")
 
     run(4, step4)
-    run(5, lambda s: _step5(parsed, s))
+    run(5, lambda s: _step5(parsed, pinned, s))
     run(6, lambda s: _step6(parsed, s))
     run(7, lambda s: _step7(parsed, state["aggregate"], len(counted_set()), s))
     run(8, lambda s: _step8(parsed, s))

@@ -27,10 +27,16 @@ def run(home: Path, *args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(app, list(args), env={**cli_env(home), **(env or {})})
 
 
+PUBLIC = {("group", "show"), ("poll", "show"), ("tally", "show"), ("record", "download")}
+
+
 def operator(home: Path, *args: str):
+    """``zkvote operator ARGS`` against the test coordinator, with its admin key for the
+    commands that sign (the public ones take no --admin-key)."""
     server = coordinator()
     key = server.data_dir / "coordinator" / "admin_ed25519.key"
-    return run(home, "operator", *args, "--coordinator", server.url, "--admin-key", str(key))
+    signing = [] if tuple(args[:2]) in PUBLIC else ["--admin-key", str(key)]
+    return run(home, "operator", *args, "--coordinator", server.url, *signing)
 
 
 def ok(result) -> dict:
@@ -186,3 +192,15 @@ def test_poll_create_from_a_manifest_file_uploads_the_key_and_starts_keygen(
         assert public.proving_key("operator-manifest-poll") == data
         assert public.manifest_document("operator-manifest-poll")["manifest"]["rule"][
             "preset"] == "approval"
+
+
+def test_poll_create_from_a_manifest_file_checks_the_trustee_keys(tmp_path: Path) -> None:
+    # the same --trustee-key checks as the options path, before anything is sent
+    (tmp_path / "draft.json").write_text(json.dumps({"poll_id": "bad-key-poll",
+                                                     "trustees": {"n": 1, "t": 1}}))
+    zkey = tmp_path / "ballot.zkey"
+    zkey.write_bytes(zkey_to_bytes(ballot_keys().zkey))
+    result = operator(tmp_path, "poll", "create", "--manifest", str(tmp_path / "draft.json"),
+                      "--trustee-key", "zz" * 32, "--zkey", str(zkey))
+    assert result.exit_code == 2 and "64 lowercase hex digits" in result.output
+    assert operator(tmp_path, "poll", "show", "bad-key-poll").exit_code == 2

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from nacl.signing import SigningKey
 from zkvote.coordinator import tallying
 from zkvote.coordinator.storage import BALLOTS, BoardAppend, NewEntry, PollRow, Storage, now_ms
-from zkvote.coordinator.tallying import Tallying, _sum_ciphertexts, _zip, _zip_streaming
+from zkvote.coordinator.tallying import Tallying, _sum_ciphertexts, _zip_streaming
 
 from zkvote.babyjub import Point
 from zkvote.ballot import Ballot
@@ -33,12 +35,21 @@ from zkvote.record_files import (
     BoardHead,
     make_index,
     read_record_files,
+    write_archive,
 )
 from zkvote.snark.keys import Proof
 from zkvote.tally import classify_board
 
 POLL, K, N = "stream-poll", 2, 2500
 LOG_KEY = SigningKey(bytes(range(32)))
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """The archive of a whole record held in memory (the reference for _zip_streaming)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "record.zip"
+        write_archive(files, path)
+        return path.read_bytes()
 
 
 def _entries(n: int, seed: int = 5) -> tuple[list[bytes], list[int], list[tuple[int, ...]]]:
@@ -100,7 +111,10 @@ def test_streamed_aggregate_equals_the_sum_of_the_counted_ballots(board, parsed,
     storage, _, nullifiers, _ = board
     t = Tallying(storage, polls=None)
     counted = classify_board(nullifiers, "last").counted
-    streamed = _sum_ciphertexts(t._entries(POLL, counted_only=True), K)
+    read: list[int | None] = []
+    stored: list[int] = []
+    streamed = _sum_ciphertexts(t._counted_entries(POLL, read, stored), K)
+    assert read == nullifiers and stored == list(counted)
     reference = [Ciphertext.zero()] * K
     for p in counted:
         reference = [a + b for a, b in zip(reference, parsed[p].ciphertexts, strict=True)]
