@@ -34,6 +34,22 @@ class Case:
     budget: float = 5.0
 
 
+def poseidon_chain(hashes: int) -> tuple:
+    """x_{i+1} = Poseidon(x_i, key) for i < ``hashes``, built with zkvote.circuits: output
+    out = x_n (wire 1), public input ``key``, private input ``x``. Returns what
+    ``Circuit.compile`` does: (the R1CS, its witness generator)."""
+    from zkvote.circuits.builder import Circuit
+    from zkvote.circuits.gadgets.poseidon import poseidon
+
+    c = Circuit("chain")
+    link = c.private_input("x")
+    key = c.public_input("key")
+    for _ in range(hashes):
+        link = poseidon(c, [link, key])
+    c.output("out", link)
+    return c.compile()
+
+
 def median_seconds(fn: Callable[[], object], runs: int, budget: float) -> tuple[float, int]:
     """Median wall time of ``fn()`` over up to ``runs`` calls (at least one; stops at budget)."""
     times: list[float] = []

@@ -20,16 +20,16 @@ on (the native backend, its group NTT on every CPU this process may use).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Case, run_cases  # noqa: E402
+from _harness import Case, poseidon_chain, run_cases  # noqa: E402
 
 from zkvote.snark import ceremony  # noqa: E402
 from zkvote.snark.ceremony_file import (  # noqa: E402
-    Phase2File,
     phase1_from_bytes,
     phase1_to_bytes,
     phase2_file_new,
@@ -47,20 +47,6 @@ ALL_POWERS = (10, 12, 15)
 HASH_ROWS = 240  # constraints of one Poseidon(2) hash in zkvote.circuits
 
 
-def poseidon_chain(hashes: int) -> R1CS:
-    """x_{i+1} = Poseidon(x_i, key), i < ``hashes``: one public input, one output."""
-    from zkvote.circuits.builder import Circuit
-    from zkvote.circuits.gadgets.poseidon import poseidon
-
-    c = Circuit("chain")
-    link = c.private_input("x")
-    key = c.public_input("key")
-    for _ in range(hashes):
-        link = poseidon(c, [link, key])
-    c.output("out", link)
-    return c.compile()[0]
-
-
 def circuit_for(power: int) -> tuple[str, R1CS]:
     """The circuit benchmarked at ``power``: the ballot circuit at 15, else the longest
     Poseidon chain whose domain is 2^power."""
@@ -71,7 +57,7 @@ def circuit_for(power: int) -> tuple[str, R1CS]:
         name = "ballot K=8 D=20"
     else:
         hashes = max(1, ((1 << power) - 8) // HASH_ROWS)
-        r1cs = poseidon_chain(hashes)
+        r1cs = poseidon_chain(hashes)[0]
         name = f"Poseidon chain x{hashes}"
     if domain_log_size(r1cs) != power:
         raise SystemExit(f"{name} needs a domain of 2^{domain_log_size(r1cs)}, not 2^{power}")
@@ -92,12 +78,6 @@ def ceremony_cases(power: int) -> list[Case]:
             state[key] = fn()
         return run
 
-    def p2_file() -> Phase2File:
-        f = state["p2 new"]
-        return Phase2File(transcript=state["p2 contribute"], powers=f.powers,
-                          r1cs_sha256=f.r1cs_sha256, phase1_sha256=f.phase1_sha256,
-                          phase1_format=f.phase1_format, phase1_power=f.phase1_power)
-
     steps = [
         ("p1 new", lambda: ceremony.phase1_new(power)),
         ("p1 contribute", lambda: ceremony.phase1_contribute(state["p1 new"], name="bench")),
@@ -109,7 +89,8 @@ def ceremony_cases(power: int) -> list[Case]:
                                            verify_phase1=False)),
         ("p2 contribute", lambda: ceremony.phase2_contribute(state["p2 new"].transcript,
                                                              name="bench")),
-        ("p2 encode", lambda: phase2_to_bytes(p2_file())),
+        ("p2 encode", lambda: phase2_to_bytes(dataclasses.replace(
+            state["p2 new"], transcript=state["p2 contribute"]))),
         ("p2 decode", lambda: phase2_from_bytes(state["p2 encode"])),
         ("p2 verify", lambda: phase2_file_verify(state["p2 decode"], r1cs_data)),
         ("export zkey", lambda: zkey_to_bytes(zkey_from_proving_key(

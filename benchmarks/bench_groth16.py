@@ -47,7 +47,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Case, run_cases  # noqa: E402
+from _harness import Case, poseidon_chain, run_cases  # noqa: E402
 
 from zkvote.backend import use_backend  # noqa: E402
 from zkvote.field import FR_MODULUS  # noqa: E402
@@ -104,29 +104,13 @@ def _run(cmd: list[str], cwd: Path) -> None:
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
-def poseidon_chain(n: int) -> tuple[R1CS, list[int]]:
-    """x_{i+1} = Poseidon(x_i, key) for i < n, built with zkvote.circuits: output
-    out = x_n (wire 1), public input key, private input x; witness for x = 1, key = 2."""
-    from zkvote.circuits.builder import Circuit
-    from zkvote.circuits.gadgets.poseidon import poseidon
-
-    c = Circuit("chain")
-    link = c.private_input("x")
-    key = c.public_input("key")
-    for _ in range(n):
-        link = poseidon(c, [link, key])
-    c.output("out", link)
-    r1cs, generator = c.compile()
-    return r1cs, generator.generate({"x": 1, "key": 2})
-
-
 def chain_fixture() -> Path:
     """The directory holding circuit_final.zkey and witness.wtns of the Poseidon chain: the
-    key from the insecure single-party setup, exported like the membership cases'. Made on
-    first use into CACHE_DIR (about a minute) and reused while the circuit's .r1cs is the
-    same (its sha256 is kept next to the files)."""
+    key from the insecure single-party setup, exported like the membership cases', and the
+    witness for x = 1, key = 2. Made on first use into CACHE_DIR (about a minute) and reused
+    while the circuit's .r1cs is the same (its sha256 is kept next to the files)."""
     out = CACHE_DIR / f"poseidon_chain_{CHAIN_LENGTH}_zkvote"
-    r1cs, witness = poseidon_chain(CHAIN_LENGTH)
+    r1cs, generator = poseidon_chain(CHAIN_LENGTH)
     digest = hashlib.sha256(r1cs_to_bytes(r1cs)).hexdigest()
     stamp = out / "r1cs.sha256"
     if ((out / "circuit_final.zkey").is_file() and (out / "witness.wtns").is_file()
@@ -139,7 +123,7 @@ def chain_fixture() -> Path:
     # Write under temporary names, rename when complete: an interrupted run never leaves a
     # half-written key that a later run would take for a finished one.
     write_zkey(zkey_from_proving_key(pk, r1cs), out / "circuit_final.zkey.tmp")
-    write_wtns(witness, out / "witness.wtns.tmp")
+    write_wtns(generator.generate({"x": 1, "key": 2}), out / "witness.wtns.tmp")
     (out / "circuit_final.zkey.tmp").rename(out / "circuit_final.zkey")
     (out / "witness.wtns.tmp").rename(out / "witness.wtns")
     stamp.write_text(digest + "\n")

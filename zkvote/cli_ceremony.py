@@ -286,7 +286,7 @@ def phase2_contribute(
 
 
 def _verified_phase2(in_path: Path, r1cs_path: Path, phase1_path: Path | None,
-                     as_json: bool) -> tuple:
+                     as_json: bool, *, need_contribution: bool = False) -> tuple:
     # The circuit's and phase-1 file's sha256 are checked before they are decoded, so a
     # decoding error below can only come from IN (the others decoded when phase 2 began).
     from zkvote.snark.ceremony_file import phase2_file_verify, phase2_from_bytes
@@ -298,6 +298,11 @@ def _verified_phase2(in_path: Path, r1cs_path: Path, phase1_path: Path | None,
     with _input(in_path, as_json):
         with _status.status("reading the phase-2 transcript…"):
             f = phase2_from_bytes(data)
+    # Refused before the verify, which takes minutes for a large circuit.
+    if need_contribution and not f.transcript.contributions:
+        _fail(EXIT_NO, f"{in_path}: no phase-2 contribution yet: anyone could forge proofs "
+                       "with this key")
+    with _input(in_path, as_json):
         with _status.status("verifying the phase-2 transcript…"):
             r1cs = phase2_file_verify(f, r1cs_data, phase1_path)
     return f, r1cs, data
@@ -341,10 +346,8 @@ def phase2_export_zkey(
     from zkvote.snark.zkey_file import zkey_from_proving_key, zkey_to_bytes
 
     _check_new(zkey_path)
-    f, r1cs, _ = _verified_phase2(in_path, r1cs_path, phase1_path, as_json)
-    if not f.transcript.contributions:
-        _fail(EXIT_NO, f"{in_path}: no phase-2 contribution yet: anyone could forge proofs "
-                       "with this key")
+    f, r1cs, _ = _verified_phase2(in_path, r1cs_path, phase1_path, as_json,
+                                  need_contribution=True)
     with _status.status("writing the .zkey…"):
         data = zkey_to_bytes(zkey_from_proving_key(f.transcript.proving_key, r1cs))
     _write(zkey_path, data)

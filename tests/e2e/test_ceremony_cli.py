@@ -142,6 +142,18 @@ def test_export_without_a_phase2_contribution_is_refused(ceremony, tmp_path):
     assert not (tmp_path / "k.zkey").exists()
 
 
+def test_export_without_a_contribution_is_refused_before_the_verify(ceremony, tmp_path,
+                                                                    monkeypatch):
+    from zkvote.snark import ceremony_file
+
+    def verify(*args, **kwargs):
+        raise AssertionError("phase2_file_verify ran on a transcript with no contribution")
+
+    monkeypatch.setattr(ceremony_file, "phase2_file_verify", verify)
+    assert_exit(run("ceremony", "phase2", "export-zkey", ceremony / "q0.zkc2",
+                    ceremony / "cube.r1cs", tmp_path / "k.zkey"), 1, "no phase-2 contribution")
+
+
 def test_phase2_can_start_from_a_snarkjs_ptau(ceremony, tmp_path):
     ptau = FIXTURES / "ptau" / "pot4_final.ptau"
     doc = json.loads(ok("ceremony", "phase2", "new", ceremony / "cube.r1cs", ptau,

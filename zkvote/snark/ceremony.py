@@ -47,7 +47,7 @@ from zkvote.g2 import msm as g2_msm
 from zkvote.ntt import ntt, root_of_unity
 from zkvote.pairing import pairing_check
 from zkvote.snark.keys import ProvingKey, VerifyingKey
-from zkvote.snark.ptau import MAX_POWER, PowersOfTau, lagrange_points
+from zkvote.snark.ptau import MAX_POWER, PowersOfTau, _check_points, lagrange_points
 from zkvote.snark.ptau_reader import LagrangeBasis, lagrange_basis_matches
 from zkvote.snark.r1cs import R1CS
 from zkvote.snark.setup import domain_log_size, qap_rows
@@ -398,11 +398,7 @@ class CircuitPowers:
             raise InvalidArgument(f"log_n must be an int in [1, {MAX_POWER}]")
         for name, kind in (("tau_g1", G1), ("tau_g2", G2), ("alpha_tau_g1", G1),
                            ("beta_tau_g1", G1)):
-            values = getattr(self, name)
-            if not isinstance(values, tuple | list) or not all(isinstance(v, kind)
-                                                               for v in values):
-                raise InvalidEncoding(f"{name} must be a list of {kind.__name__} points")
-            object.__setattr__(self, name, tuple(values))
+            object.__setattr__(self, name, _check_points(getattr(self, name), kind, name))
         _check_type(self.beta_g2, G2, "beta_g2")
         n = 1 << log_n
         if len(self.tau_g1) not in (2 * n - 1, 2 * n):
@@ -475,10 +471,7 @@ def _circuit_powers(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> CircuitP
             raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the circuit "
                                   f"powers are for 2^{powers.log_n}")
         return powers
-    if log_n > powers.power:
-        raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the powers of tau "
-                              f"serve up to 2^{powers.power}")
-    return CircuitPowers.of(powers, log_n)
+    return CircuitPowers.of(powers, log_n)  # InvalidArgument if the powers are too short
 
 
 def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS, *,

@@ -42,6 +42,7 @@ from zkvote.snark.ceremony import (
     Phase1Transcript,
     Phase2Contribution,
     Phase2Transcript,
+    _name_bytes,
     check_name,
     circuit_powers_verify,
     phase1_verify,
@@ -49,11 +50,12 @@ from zkvote.snark.ceremony import (
     phase2_verify,
 )
 from zkvote.snark.keys import ProvingKey, VerifyingKey
-from zkvote.snark.ptau import MAX_POWER, PowersOfTau, g2_all_in_subgroup, ptau_from_bytes
+from zkvote.snark.ptau import MAX_POWER, PowersOfTau, ptau_from_bytes
 from zkvote.snark.ptau_reader import LagrangeBasis, read_ptau_prefix
 from zkvote.snark.r1cs import R1CS
 from zkvote.snark.r1cs_file import r1cs_from_bytes
 from zkvote.snark.setup import domain_log_size
+from zkvote.snark.verifier import g2_subgroup_failures
 
 PHASE1_MAGIC, PHASE2_MAGIC, PTAU_MAGIC = b"zkc1", b"zkc2", b"ptau"
 VERSION = 1
@@ -71,17 +73,12 @@ _P2_HEADER_BYTES = 2 * HASH_BYTES + _P2_COUNTS.size
 # ---- encoding
 
 
-def _g1s(points: tuple[G1, ...] | list[G1]) -> bytes:
-    return b"".join(p.to_bytes() for p in points)
-
-
-def _g2s(points: tuple[G2, ...] | list[G2]) -> bytes:
+def _points(points: tuple[G1, ...] | list[G1] | tuple[G2, ...] | list[G2]) -> bytes:
     return b"".join(p.to_bytes() for p in points)
 
 
 def _name(name: str) -> bytes:
-    raw = check_name(name).encode("utf-8")
-    return _U16.pack(len(raw)) + raw
+    return _name_bytes(check_name(name))
 
 
 def _proof(proof: KnowledgeProof) -> bytes:
@@ -92,8 +89,8 @@ def phase1_contribution_bytes(c: Phase1Contribution) -> bytes:
     """One phase-1 contribution record as stored in section 7 of a ``.zkc1`` file."""
     if not isinstance(c, Phase1Contribution):
         raise InvalidEncoding(f"expected a Phase1Contribution, not {type(c).__name__}")
-    return b"".join([_name(c.name), _g1s([c.tau_g1]), _g2s([c.tau_g2]),
-                     _g1s([c.alpha_g1, c.beta_g1]), _g2s([c.beta_g2]),
+    return b"".join([_name(c.name), _points([c.tau_g1]), _points([c.tau_g2]),
+                     _points([c.alpha_g1, c.beta_g1]), _points([c.beta_g2]),
                      _proof(c.tau_proof), _proof(c.alpha_proof), _proof(c.beta_proof)])
 
 
@@ -101,7 +98,7 @@ def phase2_contribution_bytes(c: Phase2Contribution) -> bytes:
     """One phase-2 contribution record as stored in section 14 of a ``.zkc2`` file."""
     if not isinstance(c, Phase2Contribution):
         raise InvalidEncoding(f"expected a Phase2Contribution, not {type(c).__name__}")
-    return b"".join([_name(c.name), _g1s([c.delta_g1]), _g2s([c.delta_g2]), _proof(c.proof)])
+    return b"".join([_name(c.name), _points([c.delta_g1]), _points([c.delta_g2]), _proof(c.proof)])
 
 
 def contribution_hash(c: Phase1Contribution | Phase2Contribution) -> str:
@@ -211,11 +208,10 @@ def _g1_bulk(reader: _Reader, count: int) -> tuple[G1, ...]:
 
 
 def _g2_bulk(reader: _Reader, count: int) -> tuple[G2, ...]:
-    # Coordinates and the twist equation point by point (cheap), membership of G2 for all
-    # points at once by the backend's batched random-combination test (error 2^-130, see
-    # zkvote._native.groth16.g2_subgroup_batch) instead of ~0.2 ms of psi test per point. If
-    # either fails, the points are decoded again one by one by G2.from_bytes for the precise
-    # error.
+    # Coordinates and the twist equation point by point (cheap), membership of G2 by
+    # g2_subgroup_failures (from G2_BATCH_MIN points on, all at once by random combinations
+    # instead of ~0.2 ms of psi test per point). If either fails, the points are decoded
+    # again one by one by G2.from_bytes for the precise error.
     start = reader.pos
     raw, p, from_bytes = bytes(reader.take(count * G2_BYTES)), FQ_MODULUS, int.from_bytes
     g2 = impl("g2")
@@ -236,7 +232,7 @@ def _g2_bulk(reader: _Reader, count: int) -> tuple[G2, ...]:
             ok = False
             break
     if ok:
-        ok = g2_all_in_subgroup([q for q in points if q is not None])
+        ok = not g2_subgroup_failures(points)
     if not ok:
         reader.pos = start
         reader.g2s(count)  # raises the precise error
@@ -261,8 +257,8 @@ def phase1_to_bytes(transcript: Phase1Transcript) -> bytes:
     p = transcript.powers
     return build_container(PHASE1_MAGIC, VERSION, [
         (1, _P1_HEADER.pack(p.power, len(transcript.contributions))),
-        (2, _g1s(p.tau_g1)), (3, _g2s(p.tau_g2)), (4, _g1s(p.alpha_tau_g1)),
-        (5, _g1s(p.beta_tau_g1)), (6, _g2s([p.beta_g2])),
+        (2, _points(p.tau_g1)), (3, _points(p.tau_g2)), (4, _points(p.alpha_tau_g1)),
+        (5, _points(p.beta_tau_g1)), (6, _points([p.beta_g2])),
         (7, b"".join(phase1_contribution_bytes(c) for c in transcript.contributions)),
     ])
 
@@ -353,12 +349,12 @@ def phase2_to_bytes(f: Phase2File) -> bytes:
         f.phase1_format, f.phase1_power, cp.log_n, pk.n_wires, vk.n_public, len(contributions))
     return build_container(PHASE2_MAGIC, VERSION, [
         (1, header),
-        (2, _g1s(cp.tau_g1)), (3, _g2s(cp.tau_g2)), (4, _g1s(cp.alpha_tau_g1)),
-        (5, _g1s(cp.beta_tau_g1)), (6, _g2s([cp.beta_g2])),
-        (7, _g1s([vk.alpha_g1, pk.beta_g1]) + _g2s([vk.beta_g2, vk.gamma_g2])
-         + _g1s([pk.delta_g1]) + _g2s([vk.delta_g2])),
-        (8, _g1s(vk.gamma_abc_g1)), (9, _g1s(pk.a_query)), (10, _g1s(pk.b_g1_query)),
-        (11, _g2s(pk.b_g2_query)), (12, _g1s(pk.l_query)), (13, _g1s(pk.h_query)),
+        (2, _points(cp.tau_g1)), (3, _points(cp.tau_g2)), (4, _points(cp.alpha_tau_g1)),
+        (5, _points(cp.beta_tau_g1)), (6, _points([cp.beta_g2])),
+        (7, _points([vk.alpha_g1, pk.beta_g1]) + _points([vk.beta_g2, vk.gamma_g2])
+         + _points([pk.delta_g1]) + _points([vk.delta_g2])),
+        (8, _points(vk.gamma_abc_g1)), (9, _points(pk.a_query)), (10, _points(pk.b_g1_query)),
+        (11, _points(pk.b_g2_query)), (12, _points(pk.l_query)), (13, _points(pk.h_query)),
         (14, b"".join(phase2_contribution_bytes(c) for c in contributions)),
     ])
 
@@ -447,9 +443,27 @@ def load_phase1_result(data: bytes, *, verify: bool = True) -> tuple[PowersOfTau
 Phase1Source = bytes | bytearray | memoryview | str | os.PathLike
 
 
+def _open_phase1(source: Phase1Source) -> tuple[bytes, Phase1Source]:
+    # (magic, source) with a .zkc1 path replaced by its bytes, read in one pass, so that the
+    # sha256 recorded or compared and the powers decoded are of the same bytes. A .ptau path
+    # stays a path: a public one may be GBs, of which read_ptau_prefix reads only a prefix.
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source[:4]), source
+    if not isinstance(source, str | os.PathLike):
+        raise InvalidEncoding(f"a phase-1 file must be bytes or a path, not "
+                              f"{type(source).__name__}")
+    with open(source, "rb") as f:
+        magic = f.read(4)
+        return magic, (magic + f.read() if magic == PHASE1_MAGIC else source)
+
+
 def _sha256(source: Phase1Source) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         return hashlib.sha256(source).digest()
+    # A .ptau path (see _open_phase1): hashed in a pass of its own, apart from the prefix
+    # read, so a file replaced between the two passes would be recorded (or accepted) under
+    # a hash that does not describe the powers read. The phase-1 file is meant to be a
+    # published, fixed file; check its sha256 again afterwards if that window matters.
     h = hashlib.sha256()
     with open(source, "rb") as f:
         while chunk := f.read(1 << 20):  # a public .ptau may be GBs: never all in memory
@@ -471,14 +485,7 @@ def load_circuit_phase1(source: Phase1Source, log_n: int, *, verify: bool = True
     decoding errors as the readers; CeremonyError if the transcript does not verify;
     OSError for an unreadable path.
     """
-    if isinstance(source, bytes | bytearray | memoryview):
-        magic = bytes(source[:4])
-    elif isinstance(source, str | os.PathLike):
-        with open(source, "rb") as f:
-            magic = f.read(4)
-    else:
-        raise InvalidEncoding(f"a phase-1 file must be bytes or a path, not "
-                              f"{type(source).__name__}")
+    magic, source = _open_phase1(source)
     if magic == PTAU_MAGIC:
         pre = read_ptau_prefix(source, log_n, prepared=prepared)
         powers = CircuitPowers(log_n=log_n, tau_g1=pre.tau_g1, tau_g2=pre.tau_g2,
@@ -488,13 +495,7 @@ def load_circuit_phase1(source: Phase1Source, log_n: int, *, verify: bool = True
     if magic != PHASE1_MAGIC:
         raise InvalidEncoding("the phase-1 file is neither a zkvote phase-1 transcript "
                               "('zkc1') nor a snarkjs .ptau")
-    if not isinstance(source, bytes | bytearray | memoryview):
-        with open(source, "rb") as f:
-            source = f.read()
     full, fmt = load_phase1_result(source, verify=verify)
-    if not isinstance(log_n, int) or isinstance(log_n, bool) or not 1 <= log_n <= full.power:
-        raise InvalidArgument(f"the circuit needs a domain of 2^{log_n}, the phase-1 result "
-                              f"serves 2^1 up to 2^{full.power}")
     return CircuitPowers.of(full, log_n), None, fmt, full.power
 
 
@@ -509,6 +510,7 @@ def phase2_file_new(r1cs_data: bytes, phase1_data: Phase1Source, *,
     (phase 1) if the prepared points are not the powers' Lagrange basis."""
     r1cs = r1cs_from_bytes(r1cs_data)
     log_n = domain_log_size(r1cs)
+    _, phase1_data = _open_phase1(phase1_data)
     powers, lagrange, fmt, power = load_circuit_phase1(phase1_data, log_n,
                                                        verify=verify_phase1,
                                                        prepared=prepared)
@@ -547,6 +549,7 @@ def phase2_file_verify(f: Phase2File, r1cs_data: bytes,
     r1cs = phase2_file_circuit(f, r1cs_data)
     circuit_powers_verify(f.powers)
     if phase1_data is not None:
+        _, phase1_data = _open_phase1(phase1_data)
         if _sha256(phase1_data) != f.phase1_sha256:
             raise CeremonyError("the given phase-1 file is not the one this transcript "
                                 f"started from (sha256 {f.phase1_sha256.hex()})", phase=2)

@@ -47,6 +47,7 @@ from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.ntt import MAX_LOG_N
 from zkvote.snark.binfile import parse_container
+from zkvote.snark.verifier import g2_subgroup_failures
 
 MAGIC = b"ptau"
 VERSION = 1
@@ -159,17 +160,6 @@ def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int, *,
 # ---- file decoding
 
 
-def g2_all_in_subgroup(points: Sequence) -> bool:
-    """Whether all ``points`` (backend affine tuples, on the twist, not the identity) lie
-    in G2, by the backend's batched random-combination test (``g2_subgroup_batch``: error
-    at most 2^-130 per call, fresh randomness from os.urandom) instead of ~0.2 ms of exact
-    psi test per point. False means some point is outside G2 (find it with the exact
-    per-point test)."""
-    groth16 = impl("groth16")
-    rho = os.urandom(groth16.SUBGROUP_REPS * groth16.SUBGROUP_RHO_BYTES * len(points))
-    return bool(groth16.g2_subgroup_batch(list(points), rho))
-
-
 def decode_g1_mont(raw: bytes | memoryview, what: str, *, count: int, first: int = 0,
                    stride: int = 1) -> tuple[G1, ...]:
     """Decode ``count`` G1 points of ``raw``, a run of points stored as in a ``.ptau``
@@ -205,17 +195,19 @@ def decode_g1_mont(raw: bytes | memoryview, what: str, *, count: int, first: int
 def decode_g2_mont(raw: bytes | memoryview, what: str, *, count: int) -> tuple[G2, ...]:
     """Decode the first ``count`` G2 points of ``raw`` stored as in a ``.ptau`` (x.c0 ||
     x.c1 || y.c0 || y.c1, little-endian Montgomery form, the identity all zeros), each
-    checked on the twist and all together in G2 by :func:`g2_all_in_subgroup`.
+    checked on the twist and all together in G2 by
+    :func:`zkvote.snark.verifier.g2_subgroup_failures`.
 
     Errors name ``what`` and the point's index: FieldRangeError (coordinate >= p),
     InvalidPoint (off the twist), NotInSubgroup (outside G2; found by the exact per-point
-    test once the batch test has failed); InvalidEncoding if ``raw`` is too short.
+    test once the batch test has failed, or directly for fewer than G2_BATCH_MIN points);
+    InvalidEncoding if ``raw`` is too short.
     """
     if count * G2_BYTES > len(raw):
         raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, too few for {count} G2 "
                               "points")
     raw = bytes(raw[: count * G2_BYTES])
-    g2, p, r_inv, from_bytes = impl("g2"), FQ_MODULUS, _FQ_R_INV, int.from_bytes
+    p, r_inv, from_bytes = FQ_MODULUS, _FQ_R_INV, int.from_bytes
     points: list = []
     for index in range(count):
         off = index * G2_BYTES
@@ -232,10 +224,9 @@ def decode_g2_mont(raw: bytes | memoryview, what: str, *, count: int) -> tuple[G
                 or (2 * y0 * y1 - s0 * x1 - s1 * x0 - _TWIST_B1) % p):
             raise InvalidPoint(f"ptau: {what} point {index}: not on the twist")
         points.append(((x0, x1), (y0, y1)))
-    if not g2_all_in_subgroup([q for q in points if q is not None]):
-        for index, q in enumerate(points):
-            if q is not None and not g2.is_in_subgroup(q):
-                raise NotInSubgroup(f"ptau: {what} point {index}: not in the G2 subgroup")
+    outside = g2_subgroup_failures(points)
+    if outside:
+        raise NotInSubgroup(f"ptau: {what} point {outside[0]}: not in the G2 subgroup")
     return tuple(G2.identity() if q is None else G2._trusted(q) for q in points)
 
 
@@ -272,9 +263,10 @@ def ptau_from_bytes(data: bytes) -> Ptau:
     whose size disagrees with the power; InvalidArgument for a power above 27 (MAX_POWER);
     FieldRangeError for a stored coordinate >= p; InvalidPoint for a point off its curve;
     NotInSubgroup for a G2 point outside G2 (errors name the section and point index). The
-    G2 points are checked together by :func:`g2_all_in_subgroup`. Decodes every point of
-    the file: to start phase 2 for one circuit, :func:`zkvote.snark.ptau_reader.
-    read_ptau_prefix` reads only the part that circuit's domain needs.
+    G2 points are checked together by :func:`zkvote.snark.verifier.g2_subgroup_failures`.
+    Decodes every point of the file: to start phase 2 for one circuit,
+    :func:`zkvote.snark.ptau_reader.read_ptau_prefix` reads only the part that circuit's
+    domain needs.
     """
     found: dict[int, memoryview] = {}
     extra = []

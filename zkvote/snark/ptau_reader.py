@@ -32,6 +32,7 @@ from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.ntt import ntt
 from zkvote.snark.ptau import (
+    _REQUIRED,
     G1_BYTES,
     G2_BYTES,
     MAGIC,
@@ -45,6 +46,7 @@ from zkvote.snark.ptau import (
     SECTION_TAU_G1,
     SECTION_TAU_G2,
     VERSION,
+    _check_points,
     _header,
     decode_g1_mont,
     decode_g2_mont,
@@ -53,7 +55,6 @@ from zkvote.snark.ptau import (
 SECTION_LAGRANGE_TAU_G2, SECTION_LAGRANGE_ALPHA_G1, SECTION_LAGRANGE_BETA_G1 = 13, 14, 15
 _PREPARED = (SECTION_LAGRANGE_TAU_G1, SECTION_LAGRANGE_TAU_G2, SECTION_LAGRANGE_ALPHA_G1,
              SECTION_LAGRANGE_BETA_G1)
-_REQUIRED = tuple(range(SECTION_HEADER, SECTION_CONTRIBUTIONS + 1))
 # snarkjs writes at most 15 sections; the cap only stops a forged count from making us
 # walk millions of empty section headers.
 MAX_SECTIONS = 1024
@@ -86,13 +87,10 @@ class LagrangeBasis:
         n = 1 << log_n
         for name, kind in (("tau_g1", G1), ("tau_g2", G2), ("alpha_tau_g1", G1),
                            ("beta_tau_g1", G1), ("h_g1", G1)):
-            values = getattr(self, name)
-            if not isinstance(values, tuple | list) or not all(isinstance(v, kind)
-                                                               for v in values):
-                raise InvalidEncoding(f"{name} must be a list of {kind.__name__} points")
+            values = _check_points(getattr(self, name), kind, name)
             if len(values) != n:
                 raise InvalidArgument(f"{name} must hold n = {n} points")
-            object.__setattr__(self, name, tuple(values))
+            object.__setattr__(self, name, values)
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,7 +164,7 @@ def _locate(src: _Source) -> dict[int, tuple[int, int]]:
         pos += size
     if pos != src.size:
         raise InvalidEncoding(f"ptau: {src.size - pos} unexpected bytes after the last section")
-    missing = [k for k in _REQUIRED if k not in found]
+    missing = sorted(_REQUIRED - found.keys())
     if missing:
         raise InvalidEncoding(f"ptau: missing section {missing[0]}")
     return found
