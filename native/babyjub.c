@@ -255,14 +255,6 @@ int zkv_bjj_equal(const zkv_bjj *a, const zkv_bjj *b) {
 
 /* ------------------------------------------------------------ constant-time selection */
 
-/* 1 if a == b, else 0, without a branch (a, b < 2^32). */
-static inline uint64_t ct_eq(uint64_t a, uint64_t b) {
-    uint64_t x = a ^ b;
-    return ((x | (0 - x)) >> 63) ^ 1;
-}
-
-static inline void fr_cmov(zkv_fr *o, const zkv_fr *a, uint64_t flag) { limbs_cmov(o->l, a->l, flag); }
-
 /* o = table[idx] reading every entry (idx is secret). */
 static void ct_select_cached(bjj_cached *o, const bjj_cached table[16], uint64_t idx) {
     *o = table[0];

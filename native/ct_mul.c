@@ -19,32 +19,10 @@
  */
 #include "tower_impl.h"
 
-/* Hide a mask from the optimiser so it cannot turn the masked moves back into branches. */
-static inline uint64_t ct_barrier(uint64_t v) {
-#if defined(__GNUC__)
-    __asm__("" : "+r"(v));
-#endif
-    return v;
-}
-
-/* 1 if a == b (a, b < 2^63), computed without a comparison the compiler could branch on. */
-static inline uint64_t ct_eq(uint64_t a, uint64_t b) {
-    return ct_barrier(((a ^ b) - 1) >> 63);
-}
-
 /* The 4-bit digit i (0 = least significant) of a little-endian 256-bit scalar. The byte
  * index depends on the public loop counter only. */
 static inline unsigned scalar_digit(const uint8_t k[32], int i) {
     return (unsigned)(k[i >> 1] >> (4 * (i & 1))) & 15u;
-}
-
-static inline void fq_cmov(zkv_fq *o, const zkv_fq *a, uint64_t flag) {
-    limbs_cmov(o->l, a->l, flag);
-}
-
-static inline void fq2_cmov(zkv_fq2 *o, const zkv_fq2 *a, uint64_t flag) {
-    limbs_cmov(o->c0.l, a->c0.l, flag);
-    limbs_cmov(o->c1.l, a->c1.l, flag);
 }
 
 /* G1: b = 3, so 3b * a = 9a, with additions. */

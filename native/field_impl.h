@@ -254,6 +254,23 @@ static inline void limbs_to_le_bytes(uint8_t out[32], const uint64_t in[4]) {
         for (int b = 0; b < 8; b++) out[8 * k + b] = (uint8_t)(in[k] >> (8 * b));
 }
 
+/* ------------------------------------------------------------ constant-time selection */
+
+/* v unchanged; hides it from the optimiser so that it cannot turn a mask computed from v back
+ * into a branch. */
+static inline uint64_t ct_barrier(uint64_t v) {
+#if defined(__GNUC__)
+    __asm__("" : "+r"(v));
+#endif
+    return v;
+}
+
+/* 1 if a == b, else 0, without a comparison the compiler could branch on (any a, b). */
+static inline uint64_t ct_eq(uint64_t a, uint64_t b) {
+    uint64_t x = a ^ b;
+    return ct_barrier(((x | (0 - x)) >> 63) ^ 1);
+}
+
 /* Constant-time conditional move: out = flag ? a : out (flag is 0 or 1). */
 static inline void limbs_cmov(uint64_t out[4], const uint64_t a[4], uint64_t flag) {
     uint64_t mask = 0 - flag;
@@ -270,6 +287,7 @@ static inline void fq_neg(zkv_fq *o, const zkv_fq *a) {
     static const uint64_t zero[4] = {0, 0, 0, 0};
     mont_sub(o->l, zero, a->l, FQ_MOD);
 }
+static inline void fq_cmov(zkv_fq *o, const zkv_fq *a, uint64_t flag) { limbs_cmov(o->l, a->l, flag); }
 static inline void fq_set_zero(zkv_fq *o) { memset(o, 0, sizeof *o); }
 static inline void fq_set_one(zkv_fq *o) { memcpy(o->l, FQ_R1, sizeof o->l); }
 static inline int fq_is_zero(const zkv_fq *a) { return limbs_is_zero(a->l); }
@@ -293,6 +311,7 @@ static inline void fr_neg(zkv_fr *o, const zkv_fr *a) {
     static const uint64_t zero[4] = {0, 0, 0, 0};
     mont_sub(o->l, zero, a->l, FR_MOD);
 }
+static inline void fr_cmov(zkv_fr *o, const zkv_fr *a, uint64_t flag) { limbs_cmov(o->l, a->l, flag); }
 static inline void fr_set_zero(zkv_fr *o) { memset(o, 0, sizeof *o); }
 static inline void fr_set_one(zkv_fr *o) { memcpy(o->l, FR_R1, sizeof o->l); }
 static inline int fr_is_zero(const zkv_fr *a) { return limbs_is_zero(a->l); }
@@ -300,6 +319,14 @@ static inline int fr_equal(const zkv_fr *a, const zkv_fr *b) { return limbs_equa
 static inline void fr_from_u64(zkv_fr *o, uint64_t v) {
     uint64_t t[4] = {v, 0, 0, 0};
     mont_mul(o->l, t, FR_R2, FR_MOD, FR_INV);
+}
+/* 1/2^log_n (the inverse NTT's 1/n): 1/2 by one inversion, then log_n multiplications. */
+static inline void fr_inv_pow2(zkv_fr *out, uint32_t log_n) {
+    zkv_fr half;
+    fr_from_u64(&half, 2);
+    zkv_fr_inv(&half, &half);
+    fr_set_one(out);
+    for (uint32_t k = 0; k < log_n; k++) fr_mul(out, out, &half);
 }
 /* Canonical (non-Montgomery) little-endian limbs of a. */
 static inline void fr_to_limbs(uint64_t out[4], const zkv_fr *a) {

@@ -36,11 +36,7 @@ static const uint64_t FR_TS_Z_MONT[4] = {0x636e735580d13d9cULL, 0xa22bf3742445ff
 
 static void pow_table_select(uint64_t out[4], const uint64_t table[POW_TABLE][4], uint64_t idx) {
     memset(out, 0, 4 * sizeof(uint64_t));
-    for (uint64_t j = 0; j < POW_TABLE; j++) {
-        uint64_t diff = j ^ idx;
-        uint64_t hit = ((diff | (0 - diff)) >> 63) ^ 1; /* 1 iff j == idx, without a branch */
-        limbs_cmov(out, table[j], hit);
-    }
+    for (uint64_t j = 0; j < POW_TABLE; j++) limbs_cmov(out, table[j], ct_eq(j, idx));
 }
 
 void fq_pow(zkv_fq *out, const zkv_fq *a, const uint64_t e[4]) {

@@ -455,8 +455,7 @@ static inline void g2_vpoint(zkv_g2_affine *o, const zkv_g2_affine *pts, uint32_
 #include "msm_impl.h"
 
 static unsigned g2b_window(size_t n) {
-    unsigned lg = 0;
-    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned lg = msm_log2(n);
     unsigned c = lg > 5 ? lg - 2 : 3;
     return c > 15 ? 15 : c;
 }

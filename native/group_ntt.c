@@ -143,11 +143,8 @@ static zkv_error gntt_inverse(void *a, const gntt_ops *ops, uint32_t log_n, uint
     size_t n = (size_t)1 << log_n, per_stage = n / 2;
     size_t t = threads < 1 ? 1 : threads > GNTT_MAX_THREADS ? GNTT_MAX_THREADS : threads;
     if (t > per_stage) t = per_stage;
-    zkv_fr ninv, two;
-    fr_from_u64(&two, 2);
-    zkv_fr_inv(&two, &two);
-    fr_set_one(&ninv);
-    for (uint32_t s = 0; s < log_n; s++) fr_mul(&ninv, &ninv, &two);
+    zkv_fr ninv;
+    fr_inv_pow2(&ninv, log_n);
 
     gntt_bit_reverse(a, ops, log_n);
     gntt_job jobs[GNTT_MAX_THREADS];

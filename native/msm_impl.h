@@ -53,11 +53,17 @@
 #define MSM_MAX_WINDOWS_FOR(c) (256u / (c) + 1u)
 #endif
 
+/* floor(log2 n), 0 for n <= 1: what the window choices below and in g2.c start from. */
+static inline unsigned msm_log2(size_t n) {
+    unsigned lg = 0;
+    while (lg < 63 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    return lg;
+}
+
 /* Window width: about log2(n) - 2 (balances n additions per window against the 2^c bucket
  * reduction), never below 2 nor above 16 (buckets would stop fitting in cache). */
 static unsigned msm_default_window(size_t n) {
-    unsigned lg = 0;
-    while (lg < 63 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned lg = msm_log2(n);
     unsigned c = lg > 4 ? lg - 2 : 3;
     if (n < 4) c = 2;
     return c > 16 ? 16 : c;
@@ -242,7 +248,7 @@ typedef struct {
     uint32_t *stamp;     /* batch id that last touched the bucket */
     MSM_POINT *overflow; /* Jacobian buckets, valid where ovf[b] */
     uint8_t *ovf;
-    MSM_BA_NAME(op) * batch, *queue;
+    MSM_BA_NAME(op) * batch, *queue; /* batch entries: .b only (the point is in bpt) */
     MSM_AFFINE *bpt; /* the batch's points, fetched (and negated) once */
     MSM_FIELD *den, *pre;
     uint8_t *kind;
@@ -430,8 +436,7 @@ static inline int MSM_BA_NAME(try_add)(MSM_BA_NAME(state) * s, uint32_t e, uint3
     }
     if (s->stamp[b] == s->id) return 0;
     s->stamp[b] = s->id;
-    s->batch[s->len].e = e;
-    s->batch[s->len].b = b;
+    s->batch[s->len].b = b; /* flush reads only the bucket: the point is fetched into bpt */
     MSM_BA_VPOINT(&s->bpt[s->len], s, e);
     s->len++;
 #if defined(__GNUC__)
@@ -640,18 +645,20 @@ static void MSM_BA_NAME(finish)(MSM_POINT *out, MSM_BA_NAME(state) * s, size_t n
  */
 #ifndef MSM_FB_CHUNK
 #define MSM_FB_CHUNK 1024
+#endif
 
+#ifndef ZKV_MSM_IMPL_FB_COMMON
+#define ZKV_MSM_IMPL_FB_COMMON
 /* The window: about log2(n) - 3 bits (a table of (256/c + 1) 2^(c-1) points against n times
  * 256/c additions), from 2 to 12. */
 static unsigned msm_fb_window(size_t n) {
-    unsigned lg = 0;
-    while (lg < 40 && ((size_t)1 << (lg + 1)) <= n) lg++;
+    unsigned lg = msm_log2(n);
     unsigned c = lg > 5 ? lg - 3 : 2;
     return c > 12 ? 12 : c;
 }
 
 static size_t msm_fb_table(unsigned c) { return (256 / c + 1) * ((size_t)1 << (c - 1)); }
-#endif
+#endif /* ZKV_MSM_IMPL_FB_COMMON */
 
 size_t MSM_FB_SCRATCH_FN(size_t n) {
     size_t t = msm_fb_table(msm_fb_window(n));

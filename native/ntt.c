@@ -94,21 +94,12 @@ static void ntt_scale_powers(zkv_fr *a, size_t n, const zkv_fr *c, const zkv_fr 
     }
 }
 
-/* 1/n = 1/2^log_n as a field element. */
-static void ntt_inv_n(zkv_fr *out, uint32_t log_n) {
-    zkv_fr half;
-    fr_from_u64(&half, 2);
-    zkv_fr_inv(&half, &half);
-    fr_set_one(out);
-    for (uint32_t k = 0; k < log_n; k++) fr_mul(out, out, &half);
-}
-
 zkv_error zkv_fr_ntt(zkv_fr *a, uint32_t log_n, int inverse) {
     if (log_n > NTT_MAX_LOG) return ZKV_BAD_ARGUMENT;
     ntt_core(a, log_n, inverse);
     if (inverse) {
         zkv_fr ninv;
-        ntt_inv_n(&ninv, log_n);
+        fr_inv_pow2(&ninv, log_n);
         ntt_scale_powers(a, (size_t)1 << log_n, &ninv, NULL);
     }
     return ZKV_OK;
@@ -125,7 +116,7 @@ zkv_error zkv_fr_ntt_coset(zkv_fr *a, uint32_t log_n, const zkv_fr *shift, int i
     zkv_fr sinv, ninv;
     if (zkv_fr_inv(&sinv, shift) != ZKV_OK) return ZKV_NOT_INVERTIBLE;
     ntt_core(a, log_n, 1);
-    ntt_inv_n(&ninv, log_n);
+    fr_inv_pow2(&ninv, log_n);
     ntt_scale_powers(a, n, &ninv, &sinv); /* 1/n folded into the shift powers */
     return ZKV_OK;
 }

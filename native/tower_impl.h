@@ -58,6 +58,10 @@ static const int8_t TW_X_WNAF[63] = {1, 0, 0, 0, -1, 0, 0, 0, 0, 5, 0, 0, 0, 0, 
 
 /* ------------------------------------------------------------ Fq2 */
 static inline void fq2_set_zero(zkv_fq2 *o) { memset(o, 0, sizeof *o); }
+static inline void fq2_cmov(zkv_fq2 *o, const zkv_fq2 *a, uint64_t flag) {
+    fq_cmov(&o->c0, &a->c0, flag);
+    fq_cmov(&o->c1, &a->c1, flag);
+}
 static inline void fq2_set_one(zkv_fq2 *o) { fq_set_one(&o->c0); fq_set_zero(&o->c1); }
 static inline int fq2_is_zero(const zkv_fq2 *a) { return fq_is_zero(&a->c0) & fq_is_zero(&a->c1); }
 static inline int fq2_equal(const zkv_fq2 *a, const zkv_fq2 *b) {

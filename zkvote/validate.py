@@ -4,7 +4,7 @@ The bottom layer: every domain module uses these so that a bad value raises the 
 specific error with the same wording wherever it enters.
 """
 
-from zkvote.errors import FieldRangeError, InvalidEncoding
+from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding
 
 
 def check_int(value: object, what: str) -> int:
@@ -41,3 +41,22 @@ def check_bytes(value: object, length: int, what: str) -> bytes:
     if len(value) != length:
         raise InvalidEncoding(f"{what} must be {length} bytes, not {len(value)}")
     return value
+
+
+GROUP_NTT_MAX_LOG = 28
+GROUP_NTT_MAX_THREADS = 1024
+
+
+def check_group_ntt_arguments(m: int, log_n: int, threads: int | None) -> int:
+    """The domain size 2^log_n for ``m`` points of a group inverse NTT, after the argument
+    checks both backends' ``group_ntt`` slices make: InvalidArgument for log_n outside
+    0..GROUP_NTT_MAX_LOG, m > 2^log_n, or ``threads`` (unless None) outside
+    1..GROUP_NTT_MAX_THREADS."""
+    if not 0 <= log_n <= GROUP_NTT_MAX_LOG:
+        raise InvalidArgument(f"log_n must be in 0..{GROUP_NTT_MAX_LOG}, not {log_n}")
+    n = 1 << log_n
+    if m > n:
+        raise InvalidArgument(f"{m} points do not fit a domain of size {n}")
+    if threads is not None and not 1 <= threads <= GROUP_NTT_MAX_THREADS:
+        raise InvalidArgument(f"threads must be in 1..{GROUP_NTT_MAX_THREADS}, not {threads}")
+    return n

@@ -129,6 +129,20 @@ def test_glv_constants_in_g1_c_are_the_derived_ones():
     assert words == script["c_words"](consts)
 
 
+def test_glv_beta_montgomery_constant_is_beta_times_2_256():
+    # g1.c keeps beta in Montgomery form too (hand-derived, outside the generated block)
+    import re
+
+    script, g1_c = _glv_script()
+    text = g1_c.read_text()
+    start = text.index("G1_GLV_BETA_MONT = ")
+    block = text[start : text.index("}};", start)]
+    words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{16})ULL", block)]
+    assert len(words) == 4
+    mont = sum(w << (64 * i) for i, w in enumerate(words))
+    assert mont == script["derive"]()["beta"] * 2**256 % FQ_MODULUS
+
+
 def test_glv_endomorphism_is_multiplication_by_lambda():
     script, _ = _glv_script()
     c = script["derive"]()

@@ -112,11 +112,12 @@ def test_lagrange_points_reject_bad_thread_counts(threads):
         lagrange_points([G1.generator()], 1, threads=threads)
 
 
-def test_native_slice_rejects_bad_thread_counts():
+@pytest.mark.parametrize("slice_", [native, reference])
+def test_both_slices_reject_bad_thread_counts(slice_):
     with pytest.raises(InvalidArgument):
-        native.g1_lagrange([None], 1, threads=0)
+        slice_.g1_lagrange([None], 1, threads=0)
     with pytest.raises(InvalidArgument):
-        native.g2_lagrange([None], 1, threads=2000)
+        slice_.g2_lagrange([None], 1, threads=2000)
 
 
 def test_lagrange_points_reject_log_n_above_the_largest_domain():

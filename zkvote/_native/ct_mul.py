@@ -36,39 +36,36 @@ def _scalar_bytes(scalars: Sequence[int]) -> bytes:
     return b"".join(int_to_le32(k) for k in scalars)
 
 
+def _mul_secret_many(points: Sequence, scalars: Sequence[int], group: str, coordinate: str,
+                     to_c, decode) -> list:
+    # ``group`` ("g1" / "g2") names the C point types and functions, ``coordinate`` the
+    # field type the batch inversion works in.
+    if len(points) != len(scalars):
+        raise InvalidArgument(f"{len(points)} points but {len(scalars)} scalars")
+    n = len(points)
+    if n == 0:
+        return []
+    ks = _scalar_bytes(scalars)
+    jac = ffi.new(f"zkv_{group}[]", n)
+    getattr(lib, f"zkv_{group}_mul_ct_many")(jac, to_c(points), ks, n)
+    out = ffi.new(f"zkv_{group}_affine[]", n)
+    getattr(lib, f"zkv_{group}_batch_to_affine")(out, jac, n, ffi.new(f"{coordinate}[]", n))
+    return decode(out, n)
+
+
 def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[Point]:
     """[k_i P_i] for the pairs of ``points`` and ``scalars`` (equal lengths), in one C call,
     constant time in the scalars. Scalars are ints in [0, 2^256) (not reduced: k and k + r
     give the same point). Raises InvalidArgument for different lengths or a scalar out of
     range, InvalidEncoding for a non-int scalar, InvalidPoint / FieldRangeError for a tuple
     that is not a G1 point."""
-    if len(points) != len(scalars):
-        raise InvalidArgument(f"{len(points)} points but {len(scalars)} scalars")
-    n = len(points)
-    if n == 0:
-        return []
-    ks = _scalar_bytes(scalars)
-    jac = ffi.new("zkv_g1[]", n)
-    lib.zkv_g1_mul_ct_many(jac, g1_points(points), ks, n)
-    out = ffi.new("zkv_g1_affine[]", n)
-    lib.zkv_g1_batch_to_affine(out, jac, n, ffi.new("zkv_fq[]", n))
-    return g1_decode_array(out, n)
+    return _mul_secret_many(points, scalars, "g1", "zkv_fq", g1_points, g1_decode_array)
 
 
 def g2_mul_secret_many(points: Sequence[G2Affine], scalars: Sequence[int]) -> list[G2Affine]:
     """As :func:`g1_mul_secret_many` over G2; InvalidPoint / FieldRangeError for a tuple
     off the twist or with a coordinate >= p."""
-    if len(points) != len(scalars):
-        raise InvalidArgument(f"{len(points)} points but {len(scalars)} scalars")
-    n = len(points)
-    if n == 0:
-        return []
-    ks = _scalar_bytes(scalars)
-    jac = ffi.new("zkv_g2[]", n)
-    lib.zkv_g2_mul_ct_many(jac, g2_points(points), ks, n)
-    out = ffi.new("zkv_g2_affine[]", n)
-    lib.zkv_g2_batch_to_affine(out, jac, n, ffi.new("zkv_fq2[]", n))
-    return g2_decode_array(out, n)
+    return _mul_secret_many(points, scalars, "g2", "zkv_fq2", g2_points, g2_decode_array)
 
 
 def g1_mul_secret(point: Point, k: int) -> Point:

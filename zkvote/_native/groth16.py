@@ -93,12 +93,18 @@ def _g2_array(data: bytes, n: int, what: str, subgroup: bool):
     return arr
 
 
-def _g2_subgroup_batch(arr, n: int, rho: bytes) -> bool:
-    # The SUBGROUP_REPS combinations in one pass (zkv_g2_msm_short_multi_vartime reads rho
-    # as laid out here), each sum through the exact psi test.
+def _check_rho(rho: bytes, n: int) -> None:
+    """InvalidArgument unless ``rho`` holds SUBGROUP_REPS * SUBGROUP_RHO_BYTES bytes for each
+    of ``n`` points."""
     if len(rho) != SUBGROUP_REPS * SUBGROUP_RHO_BYTES * n:
         raise InvalidArgument(f"the subgroup check needs {SUBGROUP_REPS * SUBGROUP_RHO_BYTES * n}"
                               " random bytes")
+
+
+def _g2_subgroup_batch(arr, n: int, rho: bytes) -> bool:
+    # The SUBGROUP_REPS combinations in one pass (zkv_g2_msm_short_multi_vartime reads rho
+    # as laid out here), each sum through the exact psi test. The callers size rho (built
+    # here, or checked by _check_rho).
     sums = ffi.new("zkv_g2[]", SUBGROUP_REPS)
     scratch = ffi.new("uint8_t[]", lib.zkv_g2_msm_short_multi_scratch_sizeof(
         n, SUBGROUP_REPS, SUBGROUP_BITS))
@@ -117,9 +123,8 @@ def subgroup_coefficients(rho: bytes, n: int) -> list[list[int]]:
     ``rho``: each SUBGROUP_RHO_BYTES-byte little-endian value's low SUBGROUP_BITS bits, as a
     two's-complement integer in [-2^(SUBGROUP_BITS-1), 2^(SUBGROUP_BITS-1)). InvalidArgument
     for the wrong number of bytes."""
+    _check_rho(rho, n)
     step, mask, half = SUBGROUP_RHO_BYTES, (1 << SUBGROUP_BITS) - 1, 1 << (SUBGROUP_BITS - 1)
-    if len(rho) != SUBGROUP_REPS * step * n:
-        raise InvalidArgument(f"the subgroup check needs {SUBGROUP_REPS * step * n} random bytes")
     values = [int.from_bytes(rho[i : i + step], "little") & mask
               for i in range(0, len(rho), step)]
     values = [v - 2 * half if v >= half else v for v in values]
@@ -140,9 +145,7 @@ def g2_subgroup_batch(points: Sequence[G2Affine], rho: bytes) -> bool:
     outside G2 (always, when the combinations catch it). InvalidArgument for the wrong number
     of random bytes."""
     n = len(points)
-    if len(rho) != SUBGROUP_REPS * SUBGROUP_RHO_BYTES * n:
-        raise InvalidArgument(f"the subgroup check needs {SUBGROUP_REPS * SUBGROUP_RHO_BYTES * n} "
-                              "random bytes")
+    _check_rho(rho, n)
     if n == 0:
         return True
     return _g2_subgroup_batch(g2_points(points), n, rho)

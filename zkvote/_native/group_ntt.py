@@ -14,22 +14,16 @@ import os
 
 from zkvote._native.arrays import g1_decode_array, g1_points, g2_decode_array, g2_points
 from zkvote._native.lib import check, ffi, lib
-from zkvote.errors import InvalidArgument
+
+# The argument checks are the reference slice's (pure Python), so both backends refuse alike.
+from zkvote.validate import GROUP_NTT_MAX_LOG as MAX_LOG
+from zkvote.validate import check_group_ntt_arguments as check_arguments
+
+__all__ = ["MAX_LOG", "default_threads", "g1_lagrange", "g2_lagrange"]
 
 Point = tuple[int, int] | None
 Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
-
-MAX_LOG = 28
-
-
-def _check_size(m: int, log_n: int) -> int:
-    if not 0 <= log_n <= MAX_LOG:
-        raise InvalidArgument(f"log_n must be in 0..{MAX_LOG}, not {log_n}")
-    n = 1 << log_n
-    if m > n:
-        raise InvalidArgument(f"{m} points do not fit a domain of size {n}")
-    return n
 
 
 def default_threads() -> int:
@@ -40,12 +34,14 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _threads(threads: int | None) -> int:
-    if threads is None:
-        return default_threads()
-    if not 1 <= threads <= 1024:
-        raise InvalidArgument(f"threads must be in 1..1024, not {threads}")
-    return threads
+def _lagrange(points: list, log_n: int, threads: int | None, affine_type: str, to_c,
+              scratch_sizeof, run, decode, what: str) -> list:
+    n = check_arguments(len(points), log_n, threads)
+    nthreads = default_threads() if threads is None else threads
+    out = ffi.new(affine_type, n)
+    scratch = ffi.new("uint8_t[]", scratch_sizeof(log_n))
+    check(run(out, to_c(points), len(points), log_n, nthreads, scratch), what)
+    return decode(out, n)
 
 
 def g1_lagrange(points: list[Point], log_n: int, threads: int | None = None) -> list[Point]:
@@ -57,23 +53,15 @@ def g1_lagrange(points: list[Point], log_n: int, threads: int | None = None) -> 
     points or threads outside 1..1024; InvalidPoint / FieldRangeError (with the index) for a
     tuple that is not a G1 point.
     """
-    n = _check_size(len(points), log_n)
-    m, nthreads = len(points), _threads(threads)
-    out = ffi.new("zkv_g1_affine[]", n)
-    scratch = ffi.new("uint8_t[]", lib.zkv_g1_lagrange_scratch_sizeof(log_n))
-    check(lib.zkv_g1_lagrange_vartime(out, g1_points(points), m, log_n, nthreads, scratch),
-          "G1 Lagrange points")
-    return g1_decode_array(out, n)
+    return _lagrange(points, log_n, threads, "zkv_g1_affine[]", g1_points,
+                     lib.zkv_g1_lagrange_scratch_sizeof, lib.zkv_g1_lagrange_vartime,
+                     g1_decode_array, "G1 Lagrange points")
 
 
 def g2_lagrange(points: list[G2Affine], log_n: int,
                 threads: int | None = None) -> list[G2Affine]:
     """As :func:`g1_lagrange` over G2. The points must be in G2 (not re-checked here);
     InvalidPoint / FieldRangeError for a tuple off the twist or with a coordinate >= p."""
-    n = _check_size(len(points), log_n)
-    m, nthreads = len(points), _threads(threads)
-    out = ffi.new("zkv_g2_affine[]", n)
-    scratch = ffi.new("uint8_t[]", lib.zkv_g2_lagrange_scratch_sizeof(log_n))
-    check(lib.zkv_g2_lagrange_vartime(out, g2_points(points), m, log_n, nthreads, scratch),
-          "G2 Lagrange points")
-    return g2_decode_array(out, n)
+    return _lagrange(points, log_n, threads, "zkv_g2_affine[]", g2_points,
+                     lib.zkv_g2_lagrange_scratch_sizeof, lib.zkv_g2_lagrange_vartime,
+                     g2_decode_array, "G2 Lagrange points")

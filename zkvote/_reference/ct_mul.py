@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from py_ecc import optimized_bn128 as bn
 
+from zkvote._reference.g1 import from_py_ecc as _g1_from_ecc
+from zkvote._reference.g1 import to_py_ecc as _g1_to_ecc
 from zkvote._reference.g2 import from_py_ecc as _g2_from_ecc
 from zkvote._reference.g2 import to_py_ecc as _g2_to_ecc
 from zkvote.errors import InvalidArgument
@@ -30,17 +32,6 @@ def _check_scalars(points: Sequence, scalars: Sequence[int]) -> None:
         check_int(k, "scalar")
         if not 0 <= k < _SCALAR_LIMIT:
             raise InvalidArgument("a scalar must be in [0, 2^256)")
-
-
-def _g1_to_ecc(p: Point):
-    return bn.Z1 if p is None else (bn.FQ(p[0]), bn.FQ(p[1]), bn.FQ.one())
-
-
-def _g1_from_ecc(q) -> Point:
-    if bn.is_inf(q):
-        return None
-    x, y = bn.normalize(q)
-    return (int(x), int(y))
 
 
 def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[Point]:

@@ -12,13 +12,15 @@ Point = tuple[int, int] | None
 R = bn.curve_order
 
 
-def _to_ecc(p: Point):
+def to_py_ecc(p: Point):
+    """py_ecc's projective triple for ``p``."""
     if p is None:
         return bn.Z1
     return (bn.FQ(p[0]), bn.FQ(p[1]), bn.FQ.one())
 
 
-def _from_ecc(q) -> Point:
+def from_py_ecc(q) -> Point:
+    """The affine point (None for infinity) of py_ecc's projective ``q``."""
     if bn.is_inf(q):
         return None
     x, y = bn.normalize(q)
@@ -28,11 +30,11 @@ def _from_ecc(q) -> Point:
 def is_on_curve(p: Point) -> bool:
     if p is None:
         return True
-    return bool(bn.is_on_curve(_to_ecc(p), bn.b))
+    return bool(bn.is_on_curve(to_py_ecc(p), bn.b))
 
 
 def add(p: Point, q: Point) -> Point:
-    return _from_ecc(bn.add(_to_ecc(p), _to_ecc(q)))
+    return from_py_ecc(bn.add(to_py_ecc(p), to_py_ecc(q)))
 
 
 def add_affine(p: Point, q: Point) -> Point:
@@ -40,15 +42,15 @@ def add_affine(p: Point, q: Point) -> Point:
 
 
 def double(p: Point) -> Point:
-    return _from_ecc(bn.double(_to_ecc(p)))
+    return from_py_ecc(bn.double(to_py_ecc(p)))
 
 
 def neg(p: Point) -> Point:
-    return _from_ecc(bn.neg(_to_ecc(p)))
+    return from_py_ecc(bn.neg(to_py_ecc(p)))
 
 
 def mul(p: Point, k: int) -> Point:
-    return _from_ecc(bn.multiply(_to_ecc(p), k % R))
+    return from_py_ecc(bn.multiply(to_py_ecc(p), k % R))
 
 
 def batch_double_to_affine(points: list[Point]) -> list[Point]:
@@ -57,11 +59,11 @@ def batch_double_to_affine(points: list[Point]) -> list[Point]:
 
 def equal_jacobian(p: Point, q: Point) -> bool:
     """Whether 2p == p + q."""
-    return bn.eq(bn.double(_to_ecc(p)), bn.add(_to_ecc(p), _to_ecc(q)))
+    return bn.eq(bn.double(to_py_ecc(p)), bn.add(to_py_ecc(p), to_py_ecc(q)))
 
 
 def is_infinity(p: Point) -> bool:
-    return bool(bn.is_inf(_to_ecc(p)))
+    return bool(bn.is_inf(to_py_ecc(p)))
 
 
 def msm(points: list[Point], scalars: list[int]) -> Point:
@@ -69,8 +71,8 @@ def msm(points: list[Point], scalars: list[int]) -> Point:
     acc = bn.Z1
     for p, k in zip(points, scalars, strict=True):
         if p is not None and k % R:
-            acc = bn.add(acc, bn.multiply(_to_ecc(p), k % R))
-    return _from_ecc(acc)
+            acc = bn.add(acc, bn.multiply(to_py_ecc(p), k % R))
+    return from_py_ecc(acc)
 
 
 def prepare(points: list[Point]) -> list[Point]:

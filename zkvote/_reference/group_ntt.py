@@ -9,39 +9,18 @@ butterflies with the twiddles (w^-1)^k of each stage, then a separate 1/n scalin
 
 from py_ecc import optimized_bn128 as bn
 
+from zkvote._reference.g1 import from_py_ecc as _g1_from_ecc
+from zkvote._reference.g1 import to_py_ecc as _g1_to_ecc
 from zkvote._reference.g2 import from_py_ecc as _g2_from_ecc
 from zkvote._reference.g2 import to_py_ecc as _g2_to_ecc
 from zkvote._reference.ntt import root_of_unity
-from zkvote.errors import InvalidArgument
+from zkvote.validate import check_group_ntt_arguments as check_arguments
 
 Point = tuple[int, int] | None
 Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
 
 R = bn.curve_order
-MAX_LOG = 28
-
-
-def _g1_to_ecc(p: Point):
-    return bn.Z1 if p is None else (bn.FQ(p[0]), bn.FQ(p[1]), bn.FQ.one())
-
-
-def _g1_from_ecc(q) -> Point:
-    if bn.is_inf(q):
-        return None
-    x, y = bn.normalize(q)
-    return (int(x), int(y))
-
-
-def _check_size(m: int, log_n: int) -> int:
-    if not 0 <= log_n <= MAX_LOG:
-        raise InvalidArgument(f"log_n must be in 0..{MAX_LOG}, not {log_n}")
-    n = 1 << log_n
-    if m > n:
-        raise InvalidArgument(f"{m} points do not fit a domain of size {n}")
-    return n
-
-
 def _inverse_ntt(values: list, log_n: int, zero) -> list:
     """(1/n) sum_k w^(-ik) values[k] for py_ecc points (len(values) == 2^log_n)."""
     n = len(values)
@@ -65,18 +44,21 @@ def _inverse_ntt(values: list, log_n: int, zero) -> list:
     return [bn.multiply(v, n_inv) for v in a]
 
 
+def _lagrange(points: list, log_n: int, threads: int | None, to_ecc, from_ecc,
+              zero) -> list:
+    n = check_arguments(len(points), log_n, threads)
+    values = [to_ecc(p) for p in points] + [zero] * (n - len(points))
+    return [from_ecc(v) for v in _inverse_ntt(values, log_n, zero)]
+
+
 def g1_lagrange(points: list[Point], log_n: int, threads: int | None = None) -> list[Point]:
     """The 2^log_n Lagrange-basis points of ``points`` padded with the identity (see the
-    native slice); ``threads`` is accepted for the same signature and ignored (one thread).
-    Raises InvalidArgument for log_n outside 0..28 or too many points."""
-    n = _check_size(len(points), log_n)
-    values = [_g1_to_ecc(p) for p in points] + [bn.Z1] * (n - len(points))
-    return [_g1_from_ecc(v) for v in _inverse_ntt(values, log_n, bn.Z1)]
+    native slice); ``threads`` is checked as there, then ignored (one thread). Raises
+    InvalidArgument for log_n outside 0..28, too many points or threads outside 1..1024."""
+    return _lagrange(points, log_n, threads, _g1_to_ecc, _g1_from_ecc, bn.Z1)
 
 
 def g2_lagrange(points: list[G2Affine], log_n: int,
                 threads: int | None = None) -> list[G2Affine]:
     """As :func:`g1_lagrange` over G2."""
-    n = _check_size(len(points), log_n)
-    values = [_g2_to_ecc(p) for p in points] + [bn.Z2] * (n - len(points))
-    return [_g2_from_ecc(v) for v in _inverse_ntt(values, log_n, bn.Z2)]
+    return _lagrange(points, log_n, threads, _g2_to_ecc, _g2_from_ecc, bn.Z2)
