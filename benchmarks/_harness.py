@@ -23,7 +23,9 @@ class Case:
     ``fn`` runs the operation once on prepared inputs (set-up happens before, outside the
     timing). ``size`` is the number of items one call processes; ``seconds`` in the output is
     the median time of one call. ``runs`` bounds the repetitions (fewer if ``budget`` seconds
-    run out first).
+    run out first). Consecutive cases with the same ``group`` are timed in rounds, one call of
+    each per round, so that the machine's drift over minutes hits all of them alike; the
+    group stops at the smallest ``runs`` and the sum of its ``budget``s.
     """
 
     op: str
@@ -32,6 +34,7 @@ class Case:
     fn: Callable[[], object]
     runs: int = 20
     budget: float = 5.0
+    group: str | None = None
 
 
 def poseidon_chain(hashes: int) -> tuple:
@@ -61,6 +64,24 @@ def median_seconds(fn: Callable[[], object], runs: int, budget: float) -> tuple[
         if time.perf_counter() - start > budget:
             break
     return statistics.median(times), len(times)
+
+
+def interleaved_seconds(fns: list[Callable[[], object]], runs: int,
+                        budget: float) -> tuple[list[float], int]:
+    """Median wall time of each of ``fns``, called in turn for up to ``runs`` rounds (at least
+    one; stops after the round in which ``budget`` seconds have passed)."""
+    times: list[list[float]] = [[] for _ in fns]
+    start = time.perf_counter()
+    rounds = 0
+    while rounds < runs:
+        for fn, out in zip(fns, times, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+        rounds += 1
+        if time.perf_counter() - start > budget:
+            break
+    return [statistics.median(t) for t in times], rounds
 
 
 def _commit() -> str:
@@ -93,13 +114,27 @@ def _fmt(seconds: float) -> str:
 def run_cases(name: str, cases: list[Case], json_path: str | None) -> dict:
     """Time every case, print a table (with native/reference ratios), write JSON if asked."""
     results = []
-    for case in cases:
-        print(f"  {case.op:<28} size={case.size:<7} {case.impl:<10} ...", end="", flush=True,
-              file=sys.stderr)
-        seconds, runs = median_seconds(case.fn, case.runs, case.budget)
-        print(f" {_fmt(seconds)}", file=sys.stderr)
-        results.append({"op": case.op, "size": case.size, "impl": case.impl,
-                        "seconds": seconds, "runs": runs})
+    i = 0
+    while i < len(cases):
+        batch = [cases[i]]
+        while (cases[i].group is not None and i + len(batch) < len(cases)
+               and cases[i + len(batch)].group == cases[i].group):
+            batch.append(cases[i + len(batch)])
+        i += len(batch)
+        for case in batch:
+            print(f"  {case.op:<28} size={case.size:<7} {case.impl:<10}", file=sys.stderr)
+        if len(batch) == 1:
+            seconds, runs = median_seconds(batch[0].fn, batch[0].runs, batch[0].budget)
+            medians = [seconds]
+        else:
+            print(f"    ... interleaved, {len(batch)} per round", file=sys.stderr)
+            medians, runs = interleaved_seconds([c.fn for c in batch],
+                                                min(c.runs for c in batch),
+                                                sum(c.budget for c in batch))
+        for case, seconds in zip(batch, medians, strict=True):
+            print(f"    {case.op}: {_fmt(seconds)}", file=sys.stderr)
+            results.append({"op": case.op, "size": case.size, "impl": case.impl,
+                            "seconds": seconds, "runs": runs})
     doc = {"benchmark": name, "version": 1, "commit": _commit(),
            "python": platform.python_version(), "cpu": _cpu(), "results": results}
     _print_table(results)
