@@ -17,11 +17,11 @@ from pathlib import Path
 from nacl.signing import SigningKey, VerifyKey
 
 from zkvote.errors import InvalidArgument, InvalidEncoding
+from zkvote.hexkeys import signing_key_from_hex
 
 LOG_KEY_FILE = "log_ed25519.key"
 ADMIN_KEY_FILE = "admin_ed25519.key"
 DB_FILE = "coordinator.sqlite3"
-KEY_HEX_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,7 @@ class Settings:
 
 
 def _read_key(path: Path) -> SigningKey:
-    text = path.read_text(encoding="ascii").strip()
-    if len(text) != KEY_HEX_CHARS:
-        raise InvalidEncoding(f"{path}: expected {KEY_HEX_CHARS} hex digits of an Ed25519 seed")
-    try:
-        return SigningKey(bytes.fromhex(text))
-    except ValueError:
-        raise InvalidEncoding(f"{path}: not hex") from None
+    return signing_key_from_hex(path.read_bytes(), str(path))
 
 
 def _create_key(path: Path) -> SigningKey:

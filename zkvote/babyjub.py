@@ -33,7 +33,7 @@ from zkvote.errors import (
     NotInSubgroup,
 )
 from zkvote.field import FR_MODULUS
-from zkvote.validate import check_bytes, check_int, check_range
+from zkvote.validate import check_bytes, check_int, check_range, check_secret_scalar
 
 A = 168700
 D = 168696
@@ -50,15 +50,10 @@ GENERATOR = (
     5472060717959818805561601436314318772137091100104008585924551046643952123905,
 )
 _GROUP_ORDER = COFACTOR * ORDER
-_SCALAR_LIMIT = 1 << 256
 
 
 def _check_coordinate(v: object, what: str) -> int:
     return check_range(v, FR_MODULUS, what, "r")
-
-
-def _check_secret_scalar(k: object) -> int:
-    return check_range(k, _SCALAR_LIMIT, "secret scalar", "2^256")
 
 
 class Point:
@@ -204,14 +199,14 @@ class Point:
         0 <= k < 2^256, not reduced. InvalidEncoding if k is not an int, FieldRangeError if
         out of range.
         """
-        k = _check_secret_scalar(k)
+        k = check_secret_scalar(k)
         return Point._trusted(impl("babyjub").mul(self.to_affine(), k))
 
     @classmethod
     def mul_base8(cls, k: int) -> Point:
         """k * BASE8 in constant time from a precomputed fixed-base table (whatever point
         this is called on). 0 <= k < 2^256, not reduced; errors as :meth:`mul_secret`."""
-        k = _check_secret_scalar(k)
+        k = check_secret_scalar(k)
         return cls._trusted(impl("babyjub").mul_base8(k))
 
     @staticmethod

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +39,6 @@ from zkvote.errors import (
     InvalidInput,
     InvalidPoint,
     InvalidProof,
-    NotInSubgroup,
 )
 from zkvote.field import FR_MODULUS
 from zkvote.g2 import G2
@@ -51,11 +49,11 @@ from zkvote.poll import PollManifest, check_poll_id
 from zkvote.sigma import list_from_json, object_from_json, parse_decimal
 from zkvote.snark.keys import PreparedVerifyingKey, Proof, VerifyingKey, prepare_verifying_key
 from zkvote.snark.snarkjs_json import (
-    g1_from_json,
     g1_to_json,
-    g2_affine_from_json,
+    g2_not_in_subgroup,
     g2_to_json,
     proof_from_json,
+    proof_points_from_json,
 )
 from zkvote.snark.verifier import batch_verify, find_invalid, g2_subgroup_failures, verify
 
@@ -81,23 +79,10 @@ def _pair(item: object, what: str) -> list:
     return item
 
 
-_DECIMAL = re.compile(r"0|[1-9][0-9]{0,99}")  # ASCII only: [0-9], not \d
-
-
-def _fr(value: object, what: str) -> int:
-    # Fast path for the well-formed case (a ballot has ~40 of these); anything else goes
-    # through parse_decimal, which raises the precise error.
-    if type(value) is str and _DECIMAL.fullmatch(value):
-        v = int(value)
-        if v < FR_MODULUS:
-            return v
-    return parse_decimal(value, FR_MODULUS, what)
-
-
 def _curve_point(value: object, what: str) -> Point:
     if not isinstance(value, list) or len(value) != 2:
         raise InvalidEncoding(f"{what}: a point is [x, y]")
-    x, y = _fr(value[0], what), _fr(value[1], what)
+    x, y = parse_decimal(value[0], FR_MODULUS, what), parse_decimal(value[1], FR_MODULUS, what)
     # a x^2 + y^2 = 1 + d x^2 y^2 over Fr, checked with Python ints: for one point this is
     # several times cheaper than the native round trip of Point.from_affine, and it is the
     # same check (coordinates already canonical, below r).
@@ -113,14 +98,19 @@ def proof_to_dict(proof: Proof) -> dict[str, Any]:
             "pi_c": g1_to_json(proof.c_g1), "protocol": "groth16", "curve": "bn128"}
 
 
-def proof_from_dict(data: object) -> Proof:
-    """Strict inverse of :func:`proof_to_dict`: exactly snarkjs's keys, every point
-    validated. Raises InvalidEncoding / FieldRangeError / InvalidPoint / NotInSubgroup."""
+def _proof_doc(data: object) -> dict:
+    # A ballot's proof is stricter than a snarkjs proof.json: no other keys, one curve name.
     if not isinstance(data, dict) or set(data) != _PROOF_KEYS:
         raise InvalidEncoding("a proof has exactly pi_a, pi_b, pi_c, protocol, curve")
     if data["curve"] != "bn128":
         raise InvalidEncoding("a ballot proof's curve is written \"bn128\"")
-    return proof_from_json(data)
+    return data
+
+
+def proof_from_dict(data: object) -> Proof:
+    """Strict inverse of :func:`proof_to_dict`: exactly snarkjs's keys, every point
+    validated. Raises InvalidEncoding / FieldRangeError / InvalidPoint / NotInSubgroup."""
+    return proof_from_json(_proof_doc(data))
 
 
 @dataclass(frozen=True)
@@ -179,23 +169,10 @@ def _ballot_fields(data: object, subgroup_checks: bool
     doc = object_from_json(data, _BALLOT_KEYS, "ballot", version=BALLOT_VERSION)
     if not isinstance(doc["poll_id"], str):
         raise InvalidEncoding("ballot poll_id must be a string")
-    return (doc["poll_id"], _fr(doc["root"], "ballot root"),
-            _fr(doc["nullifier"], "ballot nullifier"),
+    return (doc["poll_id"], parse_decimal(doc["root"], FR_MODULUS, "ballot root"),
+            parse_decimal(doc["nullifier"], FR_MODULUS, "ballot nullifier"),
             _ciphertexts(doc["ciphertexts"], "ballot ciphertexts", subgroup_checks),
             doc["proof"])
-
-
-def _proof_parts(data: object) -> tuple[Any, Any, Any]:
-    """(A, B, C) of a proof document, checked as :func:`proof_from_dict` does except that B
-    is only checked to lie on the twist (affine coordinates, not yet a G2 value)."""
-    if not isinstance(data, dict) or set(data) != _PROOF_KEYS:
-        raise InvalidEncoding("a proof has exactly pi_a, pi_b, pi_c, protocol, curve")
-    if data["curve"] != "bn128":
-        raise InvalidEncoding("a ballot proof's curve is written \"bn128\"")
-    if data["protocol"] != "groth16":
-        raise InvalidEncoding(f"proof: protocol must be \"groth16\", not {data['protocol']!r}")
-    return (g1_from_json(data["pi_a"], "pi_a"), g2_affine_from_json(data["pi_b"], "pi_b"),
-            g1_from_json(data["pi_c"], "pi_c"))
 
 
 def parse_ballots(docs: Sequence[object], *, subgroup_checks: bool = False
@@ -217,20 +194,21 @@ def parse_ballots(docs: Sequence[object], *, subgroup_checks: bool = False
     for doc in docs:
         try:
             poll_id, root, nullifier, ciphertexts, proof = _ballot_fields(doc, subgroup_checks)
-            results.append((poll_id, root, nullifier, ciphertexts, *_proof_parts(proof)))
+            results.append((poll_id, root, nullifier, ciphertexts,
+                            *proof_points_from_json(_proof_doc(proof), b_subgroup_check=False)))
             parsed.append(len(results) - 1)
         except InvalidInput as exc:
             results.append(exc)
     outside = g2_subgroup_failures([results[i][5] for i in parsed])
     for j in outside:
-        results[parsed[j]] = NotInSubgroup("pi_b: G2 point outside the prime-order subgroup")
+        results[parsed[j]] = g2_not_in_subgroup("pi_b")
     for i in parsed:
         if isinstance(results[i], InvalidInput):
             continue
         poll_id, root, nullifier, ciphertexts, a, b, c = results[i]
-        g2 = G2.identity() if b is None else G2._trusted(b)  # in G2: checked above
-        try:
-            results[i] = Ballot(poll_id, root, nullifier, ciphertexts, Proof(a, g2, c))
+        try:  # B is in G2 (or the identity, None): checked above
+            results[i] = Ballot(poll_id, root, nullifier, ciphertexts,
+                                Proof(a, G2._trusted(b), c))
         except InvalidInput as exc:
             results[i] = exc
     return results

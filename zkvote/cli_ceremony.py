@@ -17,18 +17,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from zkvote.errors import InvalidEncoding, InvalidInput
-
-EXIT_NO, EXIT_MALFORMED = 1, 2
+from zkvote.cli_common import EXIT_MALFORMED, EXIT_NO, fail, input_errors
+from zkvote.errors import InvalidEncoding
 
 ceremony_app = typer.Typer(no_args_is_help=True,
                            help="Multi-party trusted setup (powers of tau, then per circuit).")
@@ -54,29 +52,22 @@ def register(app: typer.Typer) -> None:
     app.add_typer(ceremony_app, name="ceremony")
 
 
-def _fail(code: int, reason: str) -> NoReturn:
-    print(f"error: {' '.join(reason.split())}", file=sys.stderr)
-    raise typer.Exit(code)
-
-
 @contextmanager
 def _input(path: Path, as_json: bool = False) -> Iterator[None]:
     """Failed verifications (CeremonyError) exit 1, printing ``{"valid": false, ...}`` on
-    stdout first if ``as_json``; malformed input (InvalidInput, OSError) exits 2; both name
-    ``path`` on stderr."""
+    stdout first if ``as_json``; other malformed input exits 2 (:func:`input_errors`); both
+    name ``path`` on stderr."""
     from zkvote.snark.ceremony import CeremonyError
 
-    try:
-        yield
-    except CeremonyError as exc:
-        if as_json:
-            print(json.dumps({"version": 1, "valid": False, "phase": exc.phase,
-                              "contribution": exc.contribution, "error": str(exc)}, indent=2))
-        _fail(EXIT_NO, f"{path}: {exc}")
-    except InvalidInput as exc:
-        _fail(EXIT_MALFORMED, f"{path}: {exc}")
-    except OSError as exc:
-        _fail(EXIT_MALFORMED, f"{path}: {exc.strerror or exc}")
+    with input_errors(path):
+        try:
+            yield
+        except CeremonyError as exc:  # an InvalidInput, so caught before input_errors sees it
+            if as_json:
+                print(json.dumps({"version": 1, "valid": False, "phase": exc.phase,
+                                  "contribution": exc.contribution, "error": str(exc)},
+                                 indent=2))
+            fail(EXIT_NO, f"{path}: {exc}")
 
 
 def _read(path: Path) -> bytes:
@@ -87,7 +78,7 @@ def _read(path: Path) -> bytes:
 def _check_new(path: Path) -> None:
     # Checked before the (possibly long) computation, and again by the exclusive create.
     if path.exists():
-        _fail(EXIT_MALFORMED, f"{path}: already exists (a ceremony never overwrites a file)")
+        fail(EXIT_MALFORMED, f"{path}: already exists (a ceremony never overwrites a file)")
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -96,9 +87,9 @@ def _write(path: Path, data: bytes) -> None:
     try:
         write_new_file(data, path)
     except FileExistsError:
-        _fail(EXIT_MALFORMED, f"{path}: already exists (a ceremony never overwrites a file)")
+        fail(EXIT_MALFORMED, f"{path}: already exists (a ceremony never overwrites a file)")
     except OSError as exc:
-        _fail(EXIT_MALFORMED, f"{path}: {exc.strerror or exc}")
+        fail(EXIT_MALFORMED, f"{path}: {exc.strerror or exc}")
 
 
 def _entropy(text: str | None) -> bytes:
@@ -231,11 +222,11 @@ def phase2_new(
     _check_new(out_path)
     r1cs_data = _read(r1cs_path)
     with _input(r1cs_path):
-        r1cs_from_bytes(r1cs_data)  # so that errors below are the phase-1 file's
+        r1cs = r1cs_from_bytes(r1cs_data)  # decoded here so that errors below are PHASE1's
     with _input(phase1_path):
         with _status.status("verifying the phase-1 result, computing the initial key…"):
             # By path: of a public .ptau (up to GBs) only the circuit's part is read.
-            f = phase2_file_new(r1cs_data, phase1_path)
+            f = phase2_file_new(r1cs_data, phase1_path, circuit=r1cs)
             out = phase2_to_bytes(f)
     _write(out_path, out)
     pk = f.transcript.proving_key
@@ -300,8 +291,8 @@ def _verified_phase2(in_path: Path, r1cs_path: Path, phase1_path: Path | None,
             f = phase2_from_bytes(data)
     # Refused before the verify, which takes minutes for a large circuit.
     if need_contribution and not f.transcript.contributions:
-        _fail(EXIT_NO, f"{in_path}: no phase-2 contribution yet: anyone could forge proofs "
-                       "with this key")
+        fail(EXIT_NO, f"{in_path}: no phase-2 contribution yet: anyone could forge proofs "
+                      "with this key")
     with _input(in_path, as_json):
         with _status.status("verifying the phase-2 transcript…"):
             r1cs = phase2_file_verify(f, r1cs_data, phase1_path)

@@ -26,13 +26,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-EXIT_NO, EXIT_MALFORMED = 1, 2
+from zkvote.cli_common import EXIT_MALFORMED, EXIT_NO, fail
 
 identity_app = typer.Typer(no_args_is_help=True, help="Your identities (the secret that "
                            "makes you a member).")
@@ -63,11 +63,6 @@ def register(app: typer.Typer) -> None:
 # ------------------------------------------------------------ plumbing
 
 
-def _fail(code: int, reason: str) -> NoReturn:
-    print(f"error: {' '.join(str(reason).split())}", file=sys.stderr)
-    raise typer.Exit(code)
-
-
 def _exit_code(exc: BaseException) -> int:
     from zkvote.board import BoardForked
     from zkvote.client import CoordinatorError
@@ -94,10 +89,10 @@ def _errors() -> Iterator[None]:
     except typer.Exit:
         raise
     except ZkvoteError as exc:
-        _fail(_exit_code(exc), str(exc))
+        fail(_exit_code(exc), str(exc))
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        _fail(EXIT_MALFORMED, f"{where}{exc.strerror or exc}")
+        fail(EXIT_MALFORMED, f"{where}{exc.strerror or exc}")
 
 
 def _emit(doc: dict, as_json: bool) -> None:
@@ -288,8 +283,8 @@ def vote(
         plan = (["challenge"] if challenge else []) + (["cast"] if yes else [])
         interactive = not plan
         if interactive and not sys.stdin.isatty():
-            _fail(EXIT_MALFORMED, "not a terminal: pass --yes to cast or --challenge to "
-                                  "challenge")
+            fail(EXIT_MALFORMED, "not a terminal: pass --yes to cast or --challenge to "
+                                 "challenge")
         while True:
             with _err.status("building the ballot and its proof (a few seconds)…"):
                 t0 = time.perf_counter()
@@ -414,7 +409,7 @@ def receipt_check(
         _out.print(table)
     if not report.ok:
         failed = next(c for c in report.checks if not c.ok)
-        _fail(EXIT_NO, f"receipt check failed at {failed.name}: {failed.detail}")
+        fail(EXIT_NO, f"receipt check failed at {failed.name}: {failed.detail}")
 
 
 @receipt_app.command("list")
@@ -600,7 +595,7 @@ def demo(
         result = run_demo(DemoConfig(out=out, voters=voters, seed=seed), quiet=as_json)
     _emit(result.to_json(), as_json)
     if not result.verified:
-        _fail(EXIT_NO, "the election record did not verify")
+        fail(EXIT_NO, "the election record did not verify")
 
 
 __all__ = ["board_app", "identity_app", "receipt_app", "register", "trustee_app"]

@@ -14,18 +14,16 @@ Nothing prints votes, randomness or keys.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from zkvote.cli_common import EXIT_MALFORMED, fail
 from zkvote.errors import InvalidInput, ProtocolError
-
-EXIT_NO, EXIT_MALFORMED = 1, 2
 
 election_app = typer.Typer(no_args_is_help=True, help="Whole elections (simulation).")
 _out = Console()
@@ -38,11 +36,6 @@ def register(app: typer.Typer) -> None:
     """Add ``verify`` and the ``election`` command group to ``app``."""
     app.command("verify")(verify)
     app.add_typer(election_app, name="election")
-
-
-def _fail(code: int, reason: str) -> NoReturn:
-    print(f"error: {' '.join(reason.split())}", file=sys.stderr)
-    raise typer.Exit(code)
 
 
 def _progress() -> Progress:
@@ -75,7 +68,7 @@ def verify(
         try:
             pinned = parse_log_key(log_key)
         except InvalidInput as exc:
-            _fail(EXIT_MALFORMED, f"--log-key: {exc}")
+            fail(EXIT_MALFORMED, f"--log-key: {exc}")
 
     with _progress() as bar:
         task = bar.add_task("4. ballot proofs", total=None, visible=False)
@@ -107,7 +100,7 @@ def verify(
             _out.print("[green]record verified[/]")
     failure = report.first_failure
     if failure is not None:
-        _fail(report.exit_code, f"step {failure.number} ({failure.name}): {failure.detail}")
+        fail(report.exit_code, f"step {failure.number} ({failure.name}): {failure.detail}")
 
 
 # ---- election simulate
@@ -163,7 +156,7 @@ def simulate(
                               seed=seed, depth=depth, challenges=challenges, revotes=revotes,
                               policy=policy)
     if (out / "index.json").exists():
-        _fail(EXIT_MALFORMED, f"{out} already holds a record")
+        fail(EXIT_MALFORMED, f"{out} already holds a record")
     try:
         config.check()
         config.max_depth  # noqa: B018 - validates --depth against the group size
@@ -179,7 +172,7 @@ def simulate(
 
             sim, record = simulate_election(config, absent=_indices(absent), progress=progress)
     except (InvalidInput, ProtocolError) as exc:
-        _fail(EXIT_MALFORMED, str(exc))
+        fail(EXIT_MALFORMED, str(exc))
     archive_path = Path(f"{out}.tar.gz") if archive else None
     write_record(record, out, archive=archive_path)
     _report(sim, record, out, archive_path, as_json)

@@ -39,6 +39,7 @@ from rich.table import Table
 
 # The client CLI's plumbing: one error policy and exit-code table for every client command.
 from zkvote.cli_client import _emit, _errors
+from zkvote.hexkeys import is_key_hex
 
 operator_app = typer.Typer(no_args_is_help=True, help="Run polls on a coordinator (the "
                            "operator's admin-signed commands).")
@@ -245,7 +246,7 @@ def _check_trustee_keys(keys: list[str], n: int) -> None:
         raise typer.BadParameter(f"--trustee-key: give {n} keys (one per trustee, from "
                                  f"`zkvote trustee keygen`), got {len(keys)}")
     for k in keys:
-        if not re.fullmatch(r"[0-9a-f]{64}", k):
+        if not is_key_hex(k):
             raise typer.BadParameter("--trustee-key: 64 lowercase hex digits")
     if len(set(keys)) != len(keys):
         raise typer.BadParameter("--trustee-key: the trustees' keys must be distinct")

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from zkvote.cli_common import EXIT_MALFORMED, EXIT_NO, fail, input_errors
 from zkvote.errors import InvalidInput
-
-EXIT_NO, EXIT_MALFORMED = 1, 2
 
 groth16_app = typer.Typer(no_args_is_help=True, help="Groth16 proofs (snarkjs's groth16 verbs).")
 zkey_app = typer.Typer(no_args_is_help=True, help="snarkjs .zkey proving keys.")
@@ -54,25 +51,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(wtns_app, name="wtns")
 
 
-def _fail(code: int, reason: str) -> NoReturn:
-    print(f"error: {' '.join(reason.split())}", file=sys.stderr)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _input(path: Path) -> Iterator[None]:
-    """Turn every malformed-input error raised while handling ``path`` into exit 2 naming
-    the file (InvalidInput from the parsers, OSError from the file system)."""
-    try:
-        yield
-    except InvalidInput as exc:
-        _fail(EXIT_MALFORMED, f"{path}: {exc}")
-    except OSError as exc:
-        _fail(EXIT_MALFORMED, f"{path}: {exc.strerror or exc}")
-
-
 def _read_text(path: Path) -> str:
-    with _input(path):
+    with input_errors(path):
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -80,7 +60,7 @@ def _read_text(path: Path) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    with _input(path):
+    with input_errors(path):
         path.write_text(text, encoding="utf-8")
 
 
@@ -102,17 +82,17 @@ def groth16_prove(
     from zkvote.snark.zkey_prover import WitnessRejected, prove_zkey, public_signals
 
     with _status.status("reading the proving key…"):
-        with _input(zkey_path):
+        with input_errors(zkey_path):
             zkey = read_zkey(zkey_path)
-    with _input(wtns_path):
+    with input_errors(wtns_path):
         witness = read_wtns(wtns_path)
     with _status.status("proving…"):
         try:
             proof = prove_zkey(zkey, witness)
         except WitnessRejected as exc:
-            _fail(EXIT_NO, f"{wtns_path}: {exc}")
+            fail(EXIT_NO, f"{wtns_path}: {exc}")
         except InvalidInput as exc:
-            _fail(EXIT_MALFORMED, f"{wtns_path}: {exc}")
+            fail(EXIT_MALFORMED, f"{wtns_path}: {exc}")
     _write_text(proof_path, proof_to_json(proof))
     _write_text(public_path, public_to_json(public_signals(zkey, witness)))
 
@@ -133,14 +113,14 @@ def groth16_verify(
     )
     from zkvote.snark.verifier import verify
 
-    with _input(vk_path):
+    with input_errors(vk_path):
         vk = verifying_key_from_json(_read_text(vk_path))
-    with _input(public_path):
+    with input_errors(public_path):
         public = public_from_json(_read_text(public_path))
         if len(public) != vk.n_public:
             raise InvalidInput(f"{len(public)} public signals, the verification key expects "
                                f"{vk.n_public}")
-    with _input(proof_path):
+    with input_errors(proof_path):
         proof = proof_from_json(_read_text(proof_path))
     valid = verify(vk, public, proof)
     if as_json:
@@ -166,7 +146,7 @@ def zkey_export_verificationkey(
     from zkvote.snark.zkey_file import read_zkey
 
     with _status.status("reading the proving key…"):
-        with _input(zkey_path):
+        with input_errors(zkey_path):
             zkey = read_zkey(zkey_path)
     _write_text(vk_path, verifying_key_to_json(zkey.proving_key.vk))
 
@@ -183,7 +163,7 @@ def r1cs_info(
     and output counts."""
     from zkvote.snark.r1cs_file import read_r1cs
 
-    with _input(r1cs_path):
+    with input_errors(r1cs_path):
         r1cs = read_r1cs(r1cs_path)
     info = {
         "curve": "bn-128",
@@ -219,9 +199,9 @@ def wtns_check(
     from zkvote.snark.r1cs_file import read_r1cs
     from zkvote.snark.wtns_file import read_wtns
 
-    with _input(r1cs_path):
+    with input_errors(r1cs_path):
         r1cs = read_r1cs(r1cs_path)
-    with _input(wtns_path):
+    with input_errors(wtns_path):
         witness = read_wtns(wtns_path)
         if len(witness) != r1cs.n_wires:
             raise InvalidInput(f"{len(witness)} witness values, the circuit has "

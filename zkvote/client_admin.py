@@ -41,7 +41,8 @@ from zkvote.client import (
 )
 from zkvote.decryption import partial_decrypt
 from zkvote.elgamal import Ciphertext
-from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput, ProtocolError, ZkvoteError
+from zkvote.errors import InvalidArgument, InvalidInput, ProtocolError, ZkvoteError
+from zkvote.hexkeys import signing_key_from_hex
 from zkvote.request_signing import signed_headers
 from zkvote.threshold import (
     Complaint,
@@ -70,14 +71,7 @@ def load_admin_key(path: str | os.PathLike[str]) -> SigningKey:
         raise InvalidArgument(f"{p}: no such admin key file (the coordinator keeps it in its "
                               f"data directory as {ADMIN_KEY_FILE}; pass --admin-key or set "
                               "ZKVOTE_ADMIN_KEY)")
-    data = p.read_bytes()
-    text = data[:200].decode("ascii", errors="replace").strip()
-    if len(data) > 200 or len(text) != 64:
-        raise InvalidEncoding(f"{p}: an admin key file holds 64 hex digits")
-    try:
-        return SigningKey(bytes.fromhex(text))
-    except ValueError:
-        raise InvalidEncoding(f"{p}: an admin key file holds 64 hex digits") from None
+    return signing_key_from_hex(p.read_bytes(), str(p))
 
 
 def keygen_progress(status: Mapping[str, Any]) -> tuple[bool, bool, str]:

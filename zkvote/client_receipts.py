@@ -43,6 +43,7 @@ from zkvote.board import (
 from zkvote.board_tree import verify_consistency, verify_inclusion
 from zkvote.client import BOARDS, BadResponse, CoordinatorClient, CoordinatorError, parsed
 from zkvote.errors import InvalidEncoding, InvalidInput, InvalidProof
+from zkvote.hexkeys import public_key_from_hex
 from zkvote.jsonmodel import load_json
 from zkvote.poll import check_poll_id
 
@@ -60,9 +61,7 @@ def board_log_id(verify_key: VerifyKey, poll_id: str, board: str) -> bytes:
 
 def verify_key_from_hex(text: str) -> VerifyKey:
     """An Ed25519 public key from 64 lowercase hex digits; InvalidEncoding otherwise."""
-    if not isinstance(text, str) or not _HEX64.fullmatch(text):
-        raise InvalidEncoding("an Ed25519 public key is 64 lowercase hex digits")
-    return VerifyKey(bytes.fromhex(text))
+    return VerifyKey(public_key_from_hex(text))
 
 
 @dataclass(frozen=True)

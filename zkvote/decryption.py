@@ -26,7 +26,6 @@ from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidProof, ProtocolError
 from zkvote.sigma import (
     DLEQProof,
-    index_from_json,
     list_from_json,
     object_from_json,
     point_from_json,
@@ -34,15 +33,11 @@ from zkvote.sigma import (
     prove_dleq,
     verify_dleq,
 )
-from zkvote.threshold import MAX_TRUSTEES, VERSION, DKGContext, TrusteeShare
+from zkvote.threshold import VERSION, DKGContext, TrusteeShare, trustee_index
 from zkvote.transcript import Transcript
 from zkvote.validate import check_int
 
 DOMAIN_DECRYPTION = "zkvote/threshold/partial-decryption"
-
-
-def _trustee_index_from_json(value: object, what: str = "trustee index") -> int:
-    return index_from_json(value, what, 1, MAX_TRUSTEES + 1)
 
 
 @dataclass(frozen=True)
@@ -57,7 +52,7 @@ class PartialDecryption:
     def __post_init__(self) -> None:
         object.__setattr__(self, "shares", tuple(self.shares))
         object.__setattr__(self, "proofs", tuple(self.proofs))
-        _trustee_index_from_json(self.index)
+        trustee_index(self.index)
         if not all(isinstance(p, Point) for p in self.shares):
             raise InvalidEncoding("partial decryption shares must be Points")
         if not all(isinstance(p, DLEQProof) for p in self.proofs):
@@ -76,7 +71,7 @@ class PartialDecryption:
         """Strict inverse of :meth:`to_json` (InvalidEncoding / FieldRangeError /
         InvalidPoint / NotInSubgroup)."""
         d = object_from_json(data, ("index", "shares", "proofs"), "partial decryption", VERSION)
-        return cls(_trustee_index_from_json(d["index"]),
+        return cls(trustee_index(d["index"]),
                    tuple(point_from_json(p, "decryption share")
                          for p in list_from_json(d["shares"], "shares", 1 << 16)),
                    tuple(DLEQProof.from_json(p)

@@ -44,6 +44,7 @@ from pydantic import PlainSerializer, PlainValidator
 
 from zkvote.board import SignedTreeHead
 from zkvote.errors import InvalidEncoding
+from zkvote.hexkeys import public_key_from_hex
 from zkvote.jsonmodel import Sha256Hex, StrictModel, Version1, canonical_json, parse_model
 
 RECORD_FORMAT = "zkvote-election-record"
@@ -98,15 +99,12 @@ class BoardHead:
             return data
         if not isinstance(data, dict) or set(data) != {"log_public_key", "signed_head"}:
             raise InvalidEncoding("board_head: expected exactly log_public_key, signed_head")
-        key = data["log_public_key"]
-        if (not isinstance(key, str) or len(key) != 64
-                or any(c not in "0123456789abcdef" for c in key)):
-            raise InvalidEncoding("board_head: log_public_key must be 64 lowercase hex digits")
+        key = public_key_from_hex(data["log_public_key"], "board_head: log_public_key")
         try:
             head = SignedTreeHead.from_json(data["signed_head"])
         except InvalidEncoding as exc:
             raise InvalidEncoding(f"board_head: {exc}") from None
-        return cls(bytes.fromhex(key), head)
+        return cls(key, head)
 
 
 BoardHeadJSON = Annotated[BoardHead, PlainValidator(BoardHead.from_json),

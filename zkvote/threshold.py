@@ -89,7 +89,9 @@ def _hex_from_json(value: object, what: str, length: int | None = None,
     return data
 
 
-def _trustee_index(value: object, what: str = "trustee index") -> int:
+def trustee_index(value: object, what: str = "trustee index") -> int:
+    """``value`` if it is a trustee index (or a count n, t): a JSON integer, not a bool, in
+    [1, MAX_TRUSTEES]. InvalidEncoding for another type, FieldRangeError out of range."""
     return index_from_json(value, what, 1, MAX_TRUSTEES + 1)
 
 
@@ -136,7 +138,7 @@ class DKGContext:
     def from_json(cls, data: object) -> DKGContext:
         """Strict inverse of :meth:`to_json` (InvalidEncoding / InvalidArgument)."""
         d = object_from_json(data, ("poll_id", "n", "t"), "DKG context", VERSION)
-        return cls(d["poll_id"], _trustee_index(d["n"], "n"), _trustee_index(d["t"], "t"))
+        return cls(d["poll_id"], trustee_index(d["n"], "n"), trustee_index(d["t"], "t"))
 
 
 # ------------------------------------------------------------ messages
@@ -154,7 +156,7 @@ class Round1Message:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commitments", tuple(self.commitments))
-        _trustee_index(self.index)
+        trustee_index(self.index)
         if not self.commitments or not all(isinstance(c, Point) for c in self.commitments):
             raise InvalidEncoding("round-1 commitments must be a non-empty list of Points")
         if not isinstance(self.pok, SchnorrProof):
@@ -175,7 +177,7 @@ class Round1Message:
         d = object_from_json(data, ("index", "commitments", "pok", "box_public_key"),
                              "round-1 message", VERSION)
         commitments = list_from_json(d["commitments"], "commitments", MAX_TRUSTEES)
-        return cls(_trustee_index(d["index"]),
+        return cls(trustee_index(d["index"]),
                    tuple(point_from_json(c, "commitment") for c in commitments),
                    SchnorrProof.from_json(d["pok"]),
                    _hex_from_json(d["box_public_key"], "box_public_key", 32))
@@ -191,8 +193,8 @@ class EncryptedShare:
     ciphertext: bytes
 
     def __post_init__(self) -> None:
-        _trustee_index(self.sender, "sender")
-        _trustee_index(self.recipient, "recipient")
+        trustee_index(self.sender, "sender")
+        trustee_index(self.recipient, "recipient")
         if not isinstance(self.ciphertext, bytes):
             raise InvalidEncoding("share ciphertext must be bytes")
 
@@ -206,8 +208,8 @@ class EncryptedShare:
         """Strict inverse of :meth:`to_json` (InvalidEncoding / FieldRangeError)."""
         d = object_from_json(data, ("sender", "recipient", "ciphertext"), "encrypted share",
                              VERSION)
-        return cls(_trustee_index(d["sender"], "sender"),
-                   _trustee_index(d["recipient"], "recipient"),
+        return cls(trustee_index(d["sender"], "sender"),
+                   trustee_index(d["recipient"], "recipient"),
                    _hex_from_json(d["ciphertext"], "share ciphertext"))
 
 
@@ -219,8 +221,8 @@ class Complaint:
     accused: int
 
     def __post_init__(self) -> None:
-        _trustee_index(self.accuser, "accuser")
-        _trustee_index(self.accused, "accused")
+        trustee_index(self.accuser, "accuser")
+        trustee_index(self.accused, "accused")
 
     def to_json(self) -> dict[str, Any]:
         """``{"version", "accuser", "accused"}``."""
@@ -230,7 +232,7 @@ class Complaint:
     def from_json(cls, data: object) -> Complaint:
         """Strict inverse of :meth:`to_json` (InvalidEncoding / FieldRangeError)."""
         d = object_from_json(data, ("accuser", "accused"), "complaint", VERSION)
-        return cls(_trustee_index(d["accuser"], "accuser"), _trustee_index(d["accused"], "accused"))
+        return cls(trustee_index(d["accuser"], "accuser"), trustee_index(d["accused"], "accused"))
 
 
 @dataclass(frozen=True)
@@ -243,8 +245,8 @@ class ComplaintAnswer:
     share: int
 
     def __post_init__(self) -> None:
-        _trustee_index(self.dealer, "dealer")
-        _trustee_index(self.accuser, "accuser")
+        trustee_index(self.dealer, "dealer")
+        trustee_index(self.accuser, "accuser")
         check_range(self.share, ORDER, "revealed share", "the subgroup order l")
 
     def to_json(self) -> dict[str, Any]:
@@ -256,7 +258,7 @@ class ComplaintAnswer:
     def from_json(cls, data: object) -> ComplaintAnswer:
         """Strict inverse of :meth:`to_json` (InvalidEncoding / FieldRangeError)."""
         d = object_from_json(data, ("dealer", "accuser", "share"), "complaint answer", VERSION)
-        return cls(_trustee_index(d["dealer"], "dealer"), _trustee_index(d["accuser"], "accuser"),
+        return cls(trustee_index(d["dealer"], "dealer"), trustee_index(d["accuser"], "accuser"),
                    scalar_from_json(d["share"], "revealed share"))
 
 
@@ -271,7 +273,7 @@ class TrusteeShare:
     joint_public_key: Point
 
     def __post_init__(self) -> None:
-        _trustee_index(self.index)
+        trustee_index(self.index)
         check_range(self.secret_share, ORDER, "secret share", "the subgroup order l")
         if not isinstance(self.public_share, Point) or not isinstance(self.joint_public_key,
                                                                        Point):
@@ -290,7 +292,7 @@ class TrusteeShare:
         (InvalidArgument otherwise)."""
         d = object_from_json(data, ("index", "secret_share", "public_share", "joint_public_key"),
                              "trustee share", VERSION)
-        share = cls(_trustee_index(d["index"]), scalar_from_json(d["secret_share"], "secret share"),
+        share = cls(trustee_index(d["index"]), scalar_from_json(d["secret_share"], "secret share"),
                     point_from_json(d["public_share"], "public share"),
                     point_from_json(d["joint_public_key"], "joint public key"))
         if Point.mul_base8(share.secret_share) != share.public_share:
@@ -635,7 +637,7 @@ class DKGTranscript:
         ctx = DKGContext.from_json({"version": VERSION, "poll_id": d["poll_id"], "n": d["n"],
                                     "t": d["t"]})
         limit = ctx.n * ctx.n + ctx.n
-        qualified = [_trustee_index(i, "qualified trustee")
+        qualified = [trustee_index(i, "qualified trustee")
                      for i in list_from_json(d["qualified"], "qualified", ctx.n)]
         if len(set(qualified)) != len(qualified):
             raise InvalidEncoding("qualified lists a trustee twice")
@@ -738,5 +740,6 @@ __all__ = [
     "public_share",
     "resolve_complaints",
     "run_dkg",
+    "trustee_index",
     "verify_dkg_transcript",
 ]

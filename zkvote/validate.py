@@ -30,6 +30,15 @@ def check_range(value: object, limit: int, what: str, limit_name: str = "the mod
     return value
 
 
+def check_secret_scalar(value: object, what: str = "secret scalar") -> int:
+    """Return ``value`` if it is an int with 0 <= value < 2^256: the scalars that the
+    constant-time multiplications (BabyJubJub, G1, G2) take, not reduced by any group order.
+
+    InvalidEncoding for a non-int, FieldRangeError when out of range.
+    """
+    return check_range(value, 1 << 256, what, "2^256")
+
+
 def check_bytes(value: object, length: int, what: str) -> bytes:
     """Return ``value`` as bytes if it is bytes-like of exactly ``length`` bytes.
 

@@ -54,6 +54,7 @@ from zkvote.decryption import combine_partials
 from zkvote.elgamal import Ciphertext
 from zkvote.errors import InvalidArgument, InvalidInput, ZkvoteError
 from zkvote.field import FR_MODULUS
+from zkvote.hexkeys import is_key_hex
 from zkvote.outcome import compute_outcome
 from zkvote.poll import PollManifest, vk_hash
 from zkvote.record import (
@@ -541,10 +542,8 @@ def parse_log_key(value: bytes | str) -> bytes:
     bytes. Raises InvalidArgument for anything else."""
     if isinstance(value, bytes) and len(value) == 32:
         return value
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-            return bytes.fromhex(text)
+    if isinstance(value, str) and is_key_hex(text := value.strip().lower()):
+        return bytes.fromhex(text)
     raise InvalidArgument("a log key is 32 bytes or 64 hex digits")
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from zkvote.errors import InvalidArgument, InvalidEncoding, ZkvoteError
+from zkvote.hexkeys import is_key_hex, signing_key_from_hex
 from zkvote.identity import Identity
 from zkvote.jsonmodel import load_json
 
@@ -36,7 +37,6 @@ HOME_ENV = "ZKVOTE_HOME"
 DEFAULT_NAME = "default"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _TRACKING = re.compile(r"[0-9a-f]{64}")
-_KEY_HEX = re.compile(r"[0-9a-f]{64}")
 MAX_FILE_BYTES = 1 << 20
 
 
@@ -178,12 +178,9 @@ class Wallet:
 
     def load_trustee_key(self, name: str = DEFAULT_NAME) -> SigningKey:
         """Trustee ``name``'s signing key. ItemNotFound / WalletError, InvalidEncoding if the
-        file is not 64 lowercase hex digits."""
+        file does not hold 64 hex digits (hexkeys.signing_key_from_hex)."""
         path = self.trustee_key_path(name)
-        text = read_private(path, "trustee key").decode("ascii", "replace").strip()
-        if not _KEY_HEX.fullmatch(text):
-            raise InvalidEncoding(f"{path}: a trustee key file holds 64 lowercase hex digits")
-        return SigningKey(bytes.fromhex(text))
+        return signing_key_from_hex(read_private(path, "trustee key"), str(path))
 
     def trustees(self) -> list[str]:
         """Names of the stored trustee keys, sorted."""
@@ -251,14 +248,14 @@ class Wallet:
         if not isinstance(doc, dict) or not isinstance(doc.get("log_keys"), dict):
             raise InvalidEncoding(f"{path}: malformed coordinator pins")
         value = doc["log_keys"].get(url)
-        if value is not None and (not isinstance(value, str) or not _KEY_HEX.fullmatch(value)):
+        if value is not None and not is_key_hex(value):
             raise InvalidEncoding(f"{path}: malformed key for {url}")
         return value
 
     def pin_log_key(self, url: str, key_hex: str) -> None:
         """Pin ``key_hex`` as coordinator ``url``'s board-signing key (trust on first use).
         WalletError if another key is pinned for that URL already."""
-        if not isinstance(key_hex, str) or not _KEY_HEX.fullmatch(key_hex):
+        if not is_key_hex(key_hex):
             raise InvalidArgument("a board key is 64 lowercase hex digits")
         have = self.pinned_log_key(url)
         if have == key_hex:

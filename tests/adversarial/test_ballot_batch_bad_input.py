@@ -1,7 +1,8 @@
 """Hostile ballots in a batch: :func:`zkvote.ballot.parse_ballots` (on-twist parsing of every
 proof's B point, one batched G2 membership check) refuses exactly what the strict
-``Ballot.from_json`` refuses, with the same error class, and names each bad ballot; the
-record verifier built on it names the board position of a ballot whose B is outside G2."""
+``Ballot.from_json`` refuses, with the same error class and message, and names each bad
+ballot; the record verifier built on it names the board position of a ballot whose B is
+outside G2."""
 
 import copy
 import json
@@ -48,12 +49,21 @@ def docs() -> list[dict]:
     return [b.to_json() for b in sim.board]
 
 
-def strict_error(doc: object) -> type | None:
+def strict_exception(doc: object) -> InvalidInput | None:
     try:
         Ballot.from_json(doc, subgroup_checks=False)
     except InvalidInput as exc:
-        return type(exc)
+        return exc
     return None
+
+
+def strict_error(doc: object) -> type | None:
+    exc = strict_exception(doc)
+    return None if exc is None else type(exc)
+
+
+def same_error(a: object, b: object) -> bool:
+    return type(a) is type(b) and str(a) == str(b)
 
 
 def test_a_batch_of_valid_ballots_parses_to_the_strict_parse(docs, g2_check):
@@ -67,7 +77,7 @@ def test_one_ballot_with_b_outside_g2_is_rejected_and_named(docs, g2_check):
     batch[bad]["proof"]["pi_b"] = OUTSIDE_G2
     results = parse_ballots(batch)
     assert isinstance(results[bad], NotInSubgroup) and "pi_b" in str(results[bad])
-    assert strict_error(batch[bad]) is NotInSubgroup
+    assert same_error(results[bad], strict_exception(batch[bad]))
     assert all(isinstance(r, Ballot) for i, r in enumerate(results) if i != bad)
 
 
@@ -131,6 +141,12 @@ def _missing_key(d):
     del d["proof"]
 
 
+def _b_outside_g2_and_c_off_curve(d):
+    # two faults: both parsers name the same first one (C), whatever checks B's subgroup
+    d["proof"]["pi_b"] = OUTSIDE_G2
+    d["proof"]["pi_c"][1] = str((int(d["proof"]["pi_c"][1]) + 1) % FQ_MODULUS)
+
+
 BAD = [
     (_off_twist, InvalidPoint), (_b_coordinate_not_below_p, FieldRangeError),
     (_b_unnormalised, InvalidEncoding), (_b_zero_zero, InvalidPoint),
@@ -138,17 +154,18 @@ BAD = [
     (_proof_extra_key, InvalidEncoding), (_ciphertext_off_curve, InvalidPoint),
     (_ciphertext_coordinate_not_below_r, FieldRangeError), (_leading_zero, InvalidEncoding),
     (_unicode_digits, InvalidEncoding), (_number_not_string, InvalidEncoding),
-    (_missing_key, InvalidEncoding),
+    (_missing_key, InvalidEncoding), (_b_outside_g2_and_c_off_curve, InvalidPoint),
 ]
 
 
 @pytest.mark.parametrize("mutation, error", BAD, ids=[m.__name__.strip("_") for m, _ in BAD])
-def test_a_malformed_ballot_in_a_batch_gets_the_strict_parsers_error(docs, mutation, error):
+def test_a_malformed_ballot_in_a_batch_gets_the_strict_parsers_error_and_message(
+        docs, mutation, error):
     batch = [copy.deepcopy(d) for d in docs]
     mutation(batch[1])
     assert strict_error(batch[1]) is error
     results = parse_ballots(batch)
-    assert type(results[1]) is error
+    assert same_error(results[1], strict_exception(batch[1])), (results[1], batch[1])
     assert [r for i, r in enumerate(results) if i != 1] == [
         Ballot.from_json(d) for i, d in enumerate(batch) if i != 1]
 

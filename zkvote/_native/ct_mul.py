@@ -19,21 +19,15 @@ from collections.abc import Sequence
 from zkvote._native.arrays import g1_decode_array, g1_points, g2_decode_array, g2_points
 from zkvote._native.lib import ffi, int_to_le32, lib
 from zkvote.errors import InvalidArgument
-from zkvote.validate import check_int
+from zkvote.validate import check_secret_scalar
 
 Point = tuple[int, int] | None
 Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
 
-_SCALAR_LIMIT = 1 << 256
-
 
 def _scalar_bytes(scalars: Sequence[int]) -> bytes:
-    for k in scalars:
-        check_int(k, "scalar")
-        if not 0 <= k < _SCALAR_LIMIT:
-            raise InvalidArgument("a scalar must be in [0, 2^256)")
-    return b"".join(int_to_le32(k) for k in scalars)
+    return b"".join(int_to_le32(check_secret_scalar(k)) for k in scalars)
 
 
 def _mul_secret_many(points: Sequence, scalars: Sequence[int], group: str, coordinate: str,
@@ -56,9 +50,9 @@ def _mul_secret_many(points: Sequence, scalars: Sequence[int], group: str, coord
 def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[Point]:
     """[k_i P_i] for the pairs of ``points`` and ``scalars`` (equal lengths), in one C call,
     constant time in the scalars. Scalars are ints in [0, 2^256) (not reduced: k and k + r
-    give the same point). Raises InvalidArgument for different lengths or a scalar out of
-    range, InvalidEncoding for a non-int scalar, InvalidPoint / FieldRangeError for a tuple
-    that is not a G1 point."""
+    give the same point). Raises InvalidArgument for different lengths, FieldRangeError for
+    a scalar out of range, InvalidEncoding for a non-int scalar, InvalidPoint /
+    FieldRangeError for a tuple that is not a G1 point."""
     return _mul_secret_many(points, scalars, "g1", "zkv_fq", g1_points, g1_decode_array)
 
 

@@ -16,27 +16,24 @@ from zkvote._reference.g1 import to_py_ecc as _g1_to_ecc
 from zkvote._reference.g2 import from_py_ecc as _g2_from_ecc
 from zkvote._reference.g2 import to_py_ecc as _g2_to_ecc
 from zkvote.errors import InvalidArgument
-from zkvote.validate import check_int
+from zkvote.validate import check_secret_scalar
 
 Point = tuple[int, int] | None
 Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
-
-_SCALAR_LIMIT = 1 << 256
 
 
 def _check_scalars(points: Sequence, scalars: Sequence[int]) -> None:
     if len(points) != len(scalars):
         raise InvalidArgument(f"{len(points)} points but {len(scalars)} scalars")
     for k in scalars:
-        check_int(k, "scalar")
-        if not 0 <= k < _SCALAR_LIMIT:
-            raise InvalidArgument("a scalar must be in [0, 2^256)")
+        check_secret_scalar(k)
 
 
 def g1_mul_secret_many(points: Sequence[Point], scalars: Sequence[int]) -> list[Point]:
-    """[k_i P_i] with py_ecc; InvalidArgument for different lengths or a scalar outside
-    [0, 2^256), InvalidEncoding for a non-int scalar. Points are assumed on the curve."""
+    """[k_i P_i] with py_ecc; InvalidArgument for different lengths, FieldRangeError for a
+    scalar outside [0, 2^256), InvalidEncoding for a non-int scalar. Points are assumed on
+    the curve."""
     _check_scalars(points, scalars)
     pairs = zip(points, scalars, strict=True)
     return [_g1_from_ecc(bn.multiply(_g1_to_ecc(p), k)) for p, k in pairs]

@@ -19,7 +19,7 @@ import json
 import re
 
 from zkvote.backend import impl
-from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidPoint
+from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidPoint, NotInSubgroup
 from zkvote.field import FR_MODULUS, to_fq
 from zkvote.g1 import G1
 from zkvote.g2 import G2
@@ -37,6 +37,9 @@ _CURVES = ("bn128", "bn254", "alt_bn128")  # the names snarkjs accepts for BN254
 # 2x(6x^2 + 3x + 1), x the BN parameter. Checked against snarkjs's vk_alphabeta_12.
 _BN_X = 4965661367192848881
 _FFJS_PAIRING_POWER = 2 * _BN_X * (6 * _BN_X * _BN_X + 3 * _BN_X + 1)
+
+#: A point of the twist as ``((x0, x1), (y0, y1))``, not yet checked to be in G2.
+G2Affine = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _load(data: object, what: str) -> object:
@@ -107,7 +110,7 @@ def _fq2(value: object, what: str) -> tuple[int, int]:
     return c0, c1
 
 
-def _g2_coordinates(value: object, what: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def _g2_coordinates(value: object, what: str) -> G2Affine | None:
     x, y, z = (_fq2(c, what) for c in _list(value, 3, what))
     if z == (0, 0):
         if (x, y) != ((0, 0), (1, 0)):
@@ -115,20 +118,33 @@ def _g2_coordinates(value: object, what: str) -> tuple[tuple[int, int], tuple[in
         return None
     if z != (1, 0):
         raise InvalidEncoding(f"{what}: projective z must be 1 (normalised) or 0")
-    if x == (0, 0) and y == (0, 0):  # G2.from_affine would read this as the identity
+    if x == (0, 0) and y == (0, 0):  # EIP-197 (and the native backend) read this as the identity
         raise InvalidPoint(f"{what}: (0, 0) is not on the twist")
     return x, y
 
 
+def g2_not_in_subgroup(what: str) -> NotInSubgroup:
+    """The error for the G2 point named ``what``, on the twist but outside G2: one message
+    whether the point was checked alone (:func:`g2_from_json`) or in a batch
+    (zkvote.snark.verifier.g2_subgroup_failures)."""
+    return NotInSubgroup(f"{what}: G2 point outside the prime-order subgroup")
+
+
 def g2_from_json(value: object, what: str = "G2 point") -> G2:
     """A G2 point from snarkjs's ``[[x0, x1], [y0, y1], [z0, z1]]`` (z = 1 or, for the
-    identity, x = 0, y = 1, z = 0); checks the twist equation and the subgroup."""
-    xy = _g2_coordinates(value, what)
-    return G2.identity() if xy is None else G2.from_affine(*xy)
+    identity, x = 0, y = 1, z = 0); checks the twist equation and the subgroup. Raises as
+    :func:`g2_affine_from_json`, plus NotInSubgroup (:func:`g2_not_in_subgroup`)."""
+    xy = g2_affine_from_json(value, what)
+    _require_g2(xy, what)
+    return G2._trusted(xy)
 
 
-def g2_affine_from_json(value: object, what: str = "G2 point"
-                        ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def _require_g2(xy: G2Affine | None, what: str) -> None:
+    if xy is not None and not impl("g2").is_in_subgroup(xy):
+        raise g2_not_in_subgroup(what)
+
+
+def g2_affine_from_json(value: object, what: str = "G2 point") -> G2Affine | None:
     """As :func:`g2_from_json` but WITHOUT the subgroup check: the affine coordinates
     ``((x0, x1), (y0, y1))`` of a point on the twist (canonical, normalised), or None for the
     identity. Raises InvalidEncoding, FieldRangeError, InvalidPoint. The result is not a G2
@@ -213,14 +229,29 @@ def verifying_key_to_json(vk: VerifyingKey) -> str:
     })
 
 
+def proof_points_from_json(data: str | bytes | dict, *, b_subgroup_check: bool = True
+                           ) -> tuple[G1, G2Affine | None, G1]:
+    """``(A, B, C)`` of a ``proof.json``, B as the affine twist coordinates that
+    :func:`g2_affine_from_json` returns (None for the identity). Errors as in the module
+    docstring, the same for every caller.
+
+    With ``b_subgroup_check=False`` B is only checked to lie on the twist: for a caller that
+    checks many proofs' B at once (zkvote.snark.verifier.g2_subgroup_failures, reporting a
+    failure as :func:`g2_not_in_subgroup` ``("pi_b")``) before it makes B a G2 value. The
+    subgroup check comes last either way, so both modes name the same first error."""
+    doc = _header(_load(data, "proof"), "proof")
+    a = g1_from_json(doc.get("pi_a"), "pi_a")
+    b = g2_affine_from_json(doc.get("pi_b"), "pi_b")
+    c = g1_from_json(doc.get("pi_c"), "pi_c")
+    if b_subgroup_check:
+        _require_g2(b, "pi_b")
+    return a, b, c
+
+
 def proof_from_json(data: str | bytes | dict) -> Proof:
     """Parse a ``proof.json``; errors as in the module docstring."""
-    doc = _header(_load(data, "proof"), "proof")
-    return Proof(
-        a_g1=g1_from_json(doc.get("pi_a"), "pi_a"),
-        b_g2=g2_from_json(doc.get("pi_b"), "pi_b"),
-        c_g1=g1_from_json(doc.get("pi_c"), "pi_c"),
-    )
+    a, b, c = proof_points_from_json(data)
+    return Proof(a_g1=a, b_g2=G2._trusted(b), c_g1=c)
 
 
 def proof_to_json(proof: Proof) -> str:
