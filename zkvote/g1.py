@@ -138,7 +138,9 @@ class G1:
         return f"G1.from_affine({self._xy[0]:#x}, {self._xy[1]:#x})"
 
 
-def _points_of(points: Iterable[G1]) -> list[tuple[int, int] | None]:
+def affine_points(points: Iterable[G1]) -> list[tuple[int, int] | None]:
+    """The backend slices' form of ``points``: affine tuples, None for the identity.
+    InvalidEncoding for an element that is not a G1."""
     out = []
     for p in points:
         if not isinstance(p, G1):
@@ -155,7 +157,7 @@ def msm(points: Sequence[G1], scalars: Sequence[int]) -> G1:
     """
     if len(points) != len(scalars):
         raise InvalidArgument(f"MSM needs one scalar per point: {len(points)} != {len(scalars)}")
-    return G1._trusted(impl("g1").msm(_points_of(points), [_scalar(k) for k in scalars]))
+    return G1._trusted(impl("g1").msm(affine_points(points), [_scalar(k) for k in scalars]))
 
 
 class PreparedG1Points:
@@ -168,7 +170,7 @@ class PreparedG1Points:
     __slots__ = ("_backend", "_handle", "_n")
 
     def __init__(self, points: Sequence[G1]) -> None:
-        xys = _points_of(points)
+        xys = affine_points(points)
         self._backend = current()
         self._handle = impl("g1", self._backend).prepare(xys)
         self._n = len(xys)

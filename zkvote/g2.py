@@ -164,7 +164,9 @@ class G2:
         return f"G2.from_affine(({x0:#x}, {x1:#x}), ({y0:#x}, {y1:#x}))"
 
 
-def _points_of(points: Iterable[G2]) -> list[Affine | None]:
+def affine_points(points: Iterable[G2]) -> list[Affine | None]:
+    """The backend slices' form of ``points``: affine tuples, None for the identity.
+    InvalidEncoding for an element that is not a G2."""
     out = []
     for p in points:
         if not isinstance(p, G2):
@@ -181,7 +183,7 @@ def msm(points: Sequence[G2], scalars: Sequence[int]) -> G2:
     """
     if len(points) != len(scalars):
         raise InvalidArgument(f"MSM needs one scalar per point: {len(points)} != {len(scalars)}")
-    return G2._trusted(impl("g2").msm(_points_of(points), [_scalar(k) for k in scalars]))
+    return G2._trusted(impl("g2").msm(affine_points(points), [_scalar(k) for k in scalars]))
 
 
 class PreparedG2Points:
@@ -195,7 +197,7 @@ class PreparedG2Points:
 
     def __init__(self, points: Sequence[G2]) -> None:
         """Raises InvalidEncoding if an element is not a G2."""
-        ps = _points_of(points)
+        ps = affine_points(points)
         self._backend = current()
         self._handle = impl("g2", self._backend).prepare(ps)
         self._n = len(ps)

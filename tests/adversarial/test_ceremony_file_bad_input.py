@@ -26,7 +26,7 @@ from zkvote.snark.ceremony import (
 )
 from zkvote.snark.ceremony_file import (
     Phase2File,
-    load_phase1_result,
+    load_circuit_phase1,
     phase1_from_bytes,
     phase1_to_bytes,
     phase2_file_new,
@@ -205,7 +205,7 @@ def test_bad_contribution_name_is_refused(raw, p1):
 
 def test_phase1_source_that_is_neither_format_is_refused(p1):
     with pytest.raises(InvalidEncoding, match="neither"):
-        load_phase1_result(b"r1cs" + p1[4:])
+        load_circuit_phase1(b"r1cs" + p1[4:], 1)
 
 
 # ---- well-formed but tampered: verification refuses them

@@ -173,3 +173,20 @@ def test_oversized_entropy_exits_2_before_any_work(ceremony, tmp_path):
         assert_exit(run("ceremony", phase, "contribute", ceremony / src, tmp_path / out,
                         "--entropy", big), 2, "--entropy takes at most 65536 bytes")
         assert not (tmp_path / out).exists()
+
+
+def test_phase2_new_decodes_the_circuit_once(ceremony, tmp_path, monkeypatch):
+    from zkvote.snark import ceremony_file, r1cs_file
+
+    calls = []
+    decode = r1cs_file.r1cs_from_bytes
+
+    def counted(data):
+        calls.append(len(data))
+        return decode(data)
+
+    monkeypatch.setattr(r1cs_file, "r1cs_from_bytes", counted)
+    monkeypatch.setattr(ceremony_file, "r1cs_from_bytes", counted)
+    ok("ceremony", "phase2", "new", ceremony / "cube.r1cs", ceremony / "p2.zkc1",
+       tmp_path / "q.zkc2")
+    assert len(calls) == 1

@@ -142,3 +142,14 @@ def test_write_never_overwrites(tmp_path, phase1):
     assert path.read_bytes() == before
     assert read_phase1(path).contributions == phase1.contributions
     assert [p.name for p in tmp_path.iterdir()] == ["p.zkc1"]  # no temporary file left
+
+
+def test_phase2_file_new_with_the_decoded_circuit_writes_the_same_file(phase1):
+    p1 = phase1_to_bytes(phase1)
+    given = phase2_file_new(R1CS_BYTES, p1, circuit=r1cs_from_bytes(R1CS_BYTES))
+    assert phase2_to_bytes(given) == phase2_to_bytes(phase2_file_new(R1CS_BYTES, p1))
+
+
+def test_phase2_file_new_refuses_a_circuit_that_is_not_an_r1cs(phase1):
+    with pytest.raises(InvalidEncoding, match="R1CS"):
+        phase2_file_new(R1CS_BYTES, phase1_to_bytes(phase1), circuit=R1CS_BYTES)

@@ -38,7 +38,8 @@ from zkvote.errors import InvalidArgument
 __all__ = [  # the slice's API, the moved parts included
     "COEF_BYTES", "SUBGROUP_BITS", "SUBGROUP_REPS", "SUBGROUP_RHO_BYTES", "LcTable",
     "NativeKey", "WitnessProgram", "check_coefficients", "circuit_key", "column_sums",
-    "eval_ab", "fixed_base_g1", "fixed_base_g2", "g2_msm_affine", "g2_msm_endo",
+    "eval_ab", "fixed_base_g1", "fixed_base_g2", "g1_affine_from_le", "g2_affine_from_le",
+    "g2_msm_affine", "g2_msm_endo",
     "g2_msm_short_multi", "g2_subgroup_batch", "h_odd", "key_points", "lc_table", "load_key",
     "prove_terms", "prove_terms_circuit", "sparse_msm_g1", "sparse_msm_g2",
     "subgroup_coefficients", "witness_program", "witness_run",
@@ -149,6 +150,38 @@ def g2_subgroup_batch(points: Sequence[G2Affine], rho: bytes) -> bool:
     if n == 0:
         return True
     return _g2_subgroup_batch(g2_points(points), n, rho)
+
+
+def g1_affine_from_le(data: bytes, n: int, montgomery: bool) -> list[Point]:
+    """The n G1 points of ``data``, 64 bytes each: x || y little-endian (in Montgomery form,
+    as snarkjs stores them, if ``montgomery``), the identity all zeros; affine tuples, None
+    for the identity. FieldRangeError / InvalidPoint naming the first point not canonical or
+    off the curve; InvalidEncoding if ``data`` is not 64 n bytes."""
+    if len(data) != 64 * n:
+        check(lib.ZKV_BAD_ENCODING, "G1 point array")
+    arr = ffi.new("zkv_g1_affine[]", max(n, 1))
+    bad = ffi.new("size_t *")
+    decode = (lib.zkv_g1_affine_array_from_mont_bytes if montgomery
+              else lib.zkv_g1_affine_array_from_bytes)
+    check(decode(arr, data, n, bad), f"G1 point {bad[0]}")
+    return g1_decode_array(arr, n)
+
+
+def g2_affine_from_le(data: bytes, n: int, montgomery: bool) -> list[G2Affine]:
+    """As :func:`g1_affine_from_le` for twist points of 128 bytes, x.c0 || x.c1 || y.c0 ||
+    y.c1: checked canonical and on the twist but NOT in G2 (the caller checks the subgroup,
+    e.g. all at once with :func:`g2_subgroup_batch`)."""
+    if len(data) != 128 * n:
+        check(lib.ZKV_BAD_ENCODING, "G2 point array")
+    arr = ffi.new("zkv_g2_affine[]", max(n, 1))
+    bad = ffi.new("size_t *")
+    if montgomery:
+        check(lib.zkv_g2_affine_array_from_mont_bytes(arr, data, n, 0, bad), f"G2 point {bad[0]}")
+    else:
+        for i in range(n):
+            check(lib.zkv_g2_affine_from_bytes_unchecked(arr + i, data[128 * i : 128 * i + 128]),
+                  f"G2 point {i}")
+    return g2_decode_array(arr, n)
 
 
 def check_coefficients(data: bytes, count: int, n_rows: int, n_wires: int) -> None:

@@ -44,35 +44,36 @@ class ReferenceKey:
     rows: list | None = None  # a circuit key's QAP rows (A, B, C) as lists of (wire, coeff)
 
 
-def _coordinates(data: bytes, n: int, per_point: int, what: str) -> list[list[int]]:
+def _coordinates(data: bytes, n: int, per_point: int, what: str,
+                 montgomery: bool = True) -> list[list[int]]:
     out = []
     for i in range(n):
         raw = [int.from_bytes(data[32 * (per_point * i + k) : 32 * (per_point * i + k + 1)],
                               "little") for k in range(per_point)]
         if any(x >= P for x in raw):
-            raise FieldRangeError(f"zkey: {what} point {i}: field element not below the modulus")
-        out.append([int(x * _FQ_R_INV % P) for x in raw])
+            raise FieldRangeError(f"{what} point {i}: field element not below the modulus")
+        out.append([int(x * _FQ_R_INV % P) if montgomery else int(x) for x in raw])
     return out
 
 
-def _g1_list(data: bytes, n: int, what: str) -> list:
+def _g1_list(data: bytes, n: int, what: str, montgomery: bool = True) -> list:
     out = []
-    for i, (x, y) in enumerate(_coordinates(data, n, 2, what)):
+    for i, (x, y) in enumerate(_coordinates(data, n, 2, what, montgomery)):
         p = None if x == y == 0 else (x, y)
         if not g1.is_on_curve(p):
-            raise InvalidPoint(f"zkey: {what} point {i}: point not on the curve")
+            raise InvalidPoint(f"{what} point {i}: point not on the curve")
         out.append(p)
     return out
 
 
-def _g2_list(data: bytes, n: int, what: str, subgroup: bool) -> list:
+def _g2_list(data: bytes, n: int, what: str, subgroup: bool, montgomery: bool = True) -> list:
     out = []
-    for i, (x0, x1, y0, y1) in enumerate(_coordinates(data, n, 4, what)):
+    for i, (x0, x1, y0, y1) in enumerate(_coordinates(data, n, 4, what, montgomery)):
         p = None if x0 == x1 == y0 == y1 == 0 else ((x0, x1), (y0, y1))
         if p is not None and not g2.is_on_curve(p):
-            raise InvalidPoint(f"zkey: {what} point {i}: point not on the curve")
+            raise InvalidPoint(f"{what} point {i}: point not on the curve")
         if p is not None and subgroup and not g2.is_in_subgroup(p):
-            raise NotInSubgroup(f"zkey: {what} point {i}: point not in the subgroup")
+            raise NotInSubgroup(f"{what} point {i}: point not in the subgroup")
         out.append(p)
     return out
 
@@ -101,12 +102,30 @@ def load_key(sections: dict[str, bytes], n_wires: int, n_public: int, domain_siz
         n_wires=n_wires, n_public=n_public, domain_size=domain_size,
         coefficients=_parse_coefficients(sections["coefficients"], count, domain_size,
                                          n_wires),
-        a=_g1_list(sections["a"], n_wires, "A"),
-        b1=_g1_list(sections["b1"], n_wires, "B1"),
-        b2=_g2_list(sections["b2"], n_wires, "B2", check_subgroup),
-        c=_g1_list(sections["c"], n_wires - n_public - 1, "C"),
-        h=_g1_list(sections["h"], domain_size, "H"),
+        a=_g1_list(sections["a"], n_wires, "zkey: A"),
+        b1=_g1_list(sections["b1"], n_wires, "zkey: B1"),
+        b2=_g2_list(sections["b2"], n_wires, "zkey: B2", check_subgroup),
+        c=_g1_list(sections["c"], n_wires - n_public - 1, "zkey: C"),
+        h=_g1_list(sections["h"], domain_size, "zkey: H"),
     )
+
+
+def _check_length(data: bytes, n: int, size: int, what: str) -> None:
+    if len(data) != size * n:
+        raise InvalidEncoding(f"{what} array: malformed encoding")
+
+
+def g1_affine_from_le(data: bytes, n: int, montgomery: bool) -> list:
+    """As the native slice's: n G1 points of 64 little-endian bytes each."""
+    _check_length(data, n, 64, "G1 point")
+    return _g1_list(data, n, "G1", montgomery)
+
+
+def g2_affine_from_le(data: bytes, n: int, montgomery: bool) -> list:
+    """As the native slice's: n twist points of 128 little-endian bytes each, not checked
+    in G2."""
+    _check_length(data, n, 128, "G2 point")
+    return _g2_list(data, n, "G2", False, montgomery)
 
 
 def _eval(coefficients: list, n_rows: int, witness: list[int]) -> tuple[list, list, list]:

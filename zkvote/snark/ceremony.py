@@ -32,17 +32,21 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
 from zkvote.field import FR_MODULUS, fr_inv
 from zkvote.g1 import G1
+from zkvote.g1 import affine_points as g1_affine
 from zkvote.g1 import msm as g1_msm
 from zkvote.g2 import G2
+from zkvote.g2 import affine_points as g2_affine
 from zkvote.g2 import msm as g2_msm
 from zkvote.ntt import ntt, root_of_unity
 from zkvote.pairing import pairing_check
@@ -91,9 +95,10 @@ def _challenge(context: bytes, base: G1, new: G1, commitment: G1) -> int:
     return int.from_bytes(h.digest(), "big") % R
 
 
-def _prove_knowledge(context: bytes, base: G1, secret: int) -> KnowledgeProof:
+def _prove_knowledge(context: bytes, base: G1, new: G1, secret: int) -> KnowledgeProof:
+    # new = secret * base, which the caller has already computed.
     nonce = secrets.randbelow(R - 1) + 1
-    commitment, new = _scaled(G1, [base, base], [nonce, secret])
+    commitment = _scaled(G1, [base], [nonce])[0]
     c = _challenge(context, base, new, commitment)
     return KnowledgeProof(commitment, (nonce + c * secret) % R)
 
@@ -180,14 +185,38 @@ def _check_type(value: object, kind: type, name: str) -> None:
         raise InvalidEncoding(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
 
 
-def _scaled(kind: type, points: Sequence, scalars: Sequence[int]) -> tuple:
+def _cpus() -> int:
+    # The CPUs this process may run on, where the OS says (Linux), else all of them.
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+_SLICE_MIN = 256  # points per thread below which splitting a batch does not pay
+
+
+def _scaled(kind: type, points: Sequence, scalars: Sequence[int], *,
+            threads: int | None = None) -> tuple:
     # [k_i P_i] for SECRET k_i (toxic waste, nonces; already reduced mod r): the slice's
-    # constant-time multiplication (the G1/G2 operators are variable time), one C call for
-    # the batch on plain tuples. Extra scalars are ignored.
+    # constant-time multiplication (the G1/G2 operators are variable time), one C call per
+    # slice of the batch on plain tuples, the slices on ``threads`` threads (default: the
+    # CPUs this process may use). cffi releases the GIL during each C call, so the slices'
+    # multiplications run in parallel; the result is the same for any thread count. Extra
+    # scalars are ignored.
     ct = impl("ct_mul")
     mul_many = ct.g1_mul_secret_many if kind is G1 else ct.g2_mul_secret_many
-    raw = _raw(points)
-    return tuple(kind._trusted(p) for p in mul_many(raw, list(scalars[: len(raw)])))
+    raw = (g1_affine if kind is G1 else g2_affine)(points)
+    ks = list(scalars[: len(raw)])
+    workers = min(threads or _cpus(), max(1, len(raw) // _SLICE_MIN))
+    if workers == 1:
+        out = mul_many(raw, ks)
+    else:
+        bounds = [len(raw) * i // workers for i in range(workers + 1)]
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(lambda a, b: mul_many(raw[a:b], ks[a:b]),
+                                  bounds[:-1], bounds[1:]))
+        out = [p for part in parts for p in part]
+    return tuple(kind._trusted(p) for p in out)
 
 
 # ---- phase 1
@@ -298,13 +327,14 @@ def phase1_contribute(transcript: Phase1Transcript, *, name: str = "",
         beta_g2=_scaled(G2, [old.beta_g2], [b])[0],
     )
     context = _phase1_context(old.power, transcript.contributions) + _name_bytes(name)
-    tau_base = old.tau_g1[1]
     contribution = Phase1Contribution(
         tau_g1=new.tau_g1[1], tau_g2=new.tau_g2[1],
         alpha_g1=new.alpha_tau_g1[0], beta_g1=new.beta_tau_g1[0], beta_g2=new.beta_g2,
-        tau_proof=_prove_knowledge(context + b"tau", tau_base, t),
-        alpha_proof=_prove_knowledge(context + b"alpha", old.alpha_tau_g1[0], a),
-        beta_proof=_prove_knowledge(context + b"beta", old.beta_tau_g1[0], b),
+        tau_proof=_prove_knowledge(context + b"tau", old.tau_g1[1], new.tau_g1[1], t),
+        alpha_proof=_prove_knowledge(context + b"alpha", old.alpha_tau_g1[0],
+                                     new.alpha_tau_g1[0], a),
+        beta_proof=_prove_knowledge(context + b"beta", old.beta_tau_g1[0],
+                                    new.beta_tau_g1[0], b),
         name=name,
     )
     del t, a, b, t_powers
@@ -364,13 +394,19 @@ def _check_final_powers(powers: PowersOfTau, last: tuple) -> None:
     if (powers.alpha_tau_g1[0] != alpha_g1 or powers.beta_tau_g1[0] != beta_g1
             or powers.beta_g2 != beta_g2):
         raise fail("alpha or beta does not match the last contribution")
-    g2_tau = powers.tau_g2[1]
+    _check_consecutive(powers, fail)
+
+
+def _check_consecutive(powers: PowersOfTau | CircuitPowers,
+                       fail: Callable[[str], CeremonyError]) -> None:
+    # Every sequence steps by the tau of tau_g2[1] / tau_g1[1] (random linear combinations).
+    g1, g2 = G1.generator(), G2.generator()
+    tau_g2 = powers.tau_g2[1]
     for name, seq in (("tau_g1", powers.tau_g1), ("alpha_tau_g1", powers.alpha_tau_g1),
                       ("beta_tau_g1", powers.beta_tau_g1)):
-        if not _same_ratio_g1(seq[:-1], seq[1:], G2.generator(), g2_tau):
+        if not _same_ratio_g1(seq[:-1], seq[1:], g2, tau_g2):
             raise fail(f"{name} are not consecutive powers of tau")
-    if not _same_ratio_g2(powers.tau_g2[:-1], powers.tau_g2[1:], G1.generator(),
-                                    powers.tau_g1[1]):
+    if not _same_ratio_g2(powers.tau_g2[:-1], powers.tau_g2[1:], g1, powers.tau_g1[1]):
         raise fail("tau_g2 are not consecutive powers of tau")
 
 
@@ -452,12 +488,7 @@ def circuit_powers_verify(powers: CircuitPowers) -> None:
         raise fail("tau G1 and tau G2 have different discrete logs")
     if not pairing_check([(powers.beta_tau_g1[0], g2), (-g1, powers.beta_g2)]):
         raise fail("beta G1 and beta G2 have different discrete logs")
-    for name, seq in (("tau_g1", powers.tau_g1), ("alpha_tau_g1", powers.alpha_tau_g1),
-                      ("beta_tau_g1", powers.beta_tau_g1)):
-        if not _same_ratio_g1(seq[:-1], seq[1:], g2, tau_g2):
-            raise fail(f"{name} are not consecutive powers of tau")
-    if not _same_ratio_g2(powers.tau_g2[:-1], powers.tau_g2[1:], g1, powers.tau_g1[1]):
-        raise fail("tau_g2 are not consecutive powers of tau")
+    _check_consecutive(powers, fail)
 
 
 def _circuit_powers(powers: PowersOfTau | CircuitPowers, r1cs: R1CS) -> CircuitPowers:
@@ -499,15 +530,15 @@ def phase2_initial_key(powers: PowersOfTau | CircuitPowers, r1cs: R1CS, *,
     log_n = powers.log_n
     n = 1 << log_n
     if lagrange is None:
-        lag_g1 = _raw(lagrange_points(powers.tau_g1[:n], log_n))
-        lag_g2 = _raw(lagrange_points(powers.tau_g2[:n], log_n))
-        lag_alpha = _raw(lagrange_points(powers.alpha_tau_g1[:n], log_n))
-        lag_beta = _raw(lagrange_points(powers.beta_tau_g1[:n], log_n))
+        lag_g1 = g1_affine(lagrange_points(powers.tau_g1[:n], log_n))
+        lag_g2 = g2_affine(lagrange_points(powers.tau_g2[:n], log_n))
+        lag_alpha = g1_affine(lagrange_points(powers.alpha_tau_g1[:n], log_n))
+        lag_beta = g1_affine(lagrange_points(powers.beta_tau_g1[:n], log_n))
         h_query = _h_query(powers.tau_g1[: 2 * n], log_n)
     else:
         _check_lagrange(lagrange, powers)
-        lag_g1, lag_g2 = _raw(lagrange.tau_g1), _raw(lagrange.tau_g2)
-        lag_alpha, lag_beta = _raw(lagrange.alpha_tau_g1), _raw(lagrange.beta_tau_g1)
+        lag_g1, lag_g2 = g1_affine(lagrange.tau_g1), g2_affine(lagrange.tau_g2)
+        lag_alpha, lag_beta = g1_affine(lagrange.alpha_tau_g1), g1_affine(lagrange.beta_tau_g1)
         h_query = lagrange.h_g1
 
     # Each query is a sparse matrix times a vector of Lagrange points. Rows with the same
@@ -559,11 +590,6 @@ def _check_lagrange(lagrange: object, powers: CircuitPowers) -> None:
                                   powers.alpha_tau_g1, powers.beta_tau_g1):
         raise CeremonyError("the prepared Lagrange-basis points are not those of the powers "
                             "of tau", phase=1)
-
-
-def _raw(points: Sequence[G1] | Sequence[G2]) -> list:
-    # The backend slices' form: affine tuples, None for the identity.
-    return [None if p.is_identity() else p.to_affine() for p in points]
 
 
 def _g1_points(raw: Sequence) -> tuple[G1, ...]:
@@ -631,7 +657,7 @@ def _h_query(tau_g1: Sequence[G1], log_n: int) -> tuple[G1, ...]:
     g1 = impl("g1")
     step = fr_inv(root_of_unity(log_n + 1))
     scale = fr_inv(2)
-    raw = _raw(tau_g1)
+    raw = g1_affine(tau_g1)
     q = []
     for k in range(n):
         p = raw[k]
@@ -714,9 +740,10 @@ def phase2_contribute(transcript: Phase2Transcript, *, name: str = "",
     d = draw()
     d_inv = fr_inv(d)
     context = _phase2_context(pk, transcript.contributions) + _name_bytes(name)
-    contribution = Phase2Contribution(delta_g1=_scaled(G1, [pk.delta_g1], [d])[0],
+    delta_g1 = _scaled(G1, [pk.delta_g1], [d])[0]
+    contribution = Phase2Contribution(delta_g1=delta_g1,
                                       delta_g2=_scaled(G2, [pk.vk.delta_g2], [d])[0],
-                                      proof=_prove_knowledge(context, pk.delta_g1, d),
+                                      proof=_prove_knowledge(context, pk.delta_g1, delta_g1, d),
                                       name=name)
     new_pk = replace(
         pk,

@@ -28,9 +28,8 @@ import secrets
 import struct
 from dataclasses import dataclass
 
-from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
-from zkvote.field import FQ_MODULUS, FR_MODULUS
+from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.snark.binfile import build_container, parse_container
@@ -50,12 +49,11 @@ from zkvote.snark.ceremony import (
     phase2_verify,
 )
 from zkvote.snark.keys import ProvingKey, VerifyingKey
-from zkvote.snark.ptau import MAX_POWER, PowersOfTau, ptau_from_bytes
+from zkvote.snark.ptau import MAX_POWER, PowersOfTau, decode_points
 from zkvote.snark.ptau_reader import LagrangeBasis, read_ptau_prefix
 from zkvote.snark.r1cs import R1CS
 from zkvote.snark.r1cs_file import r1cs_from_bytes
 from zkvote.snark.setup import domain_log_size
-from zkvote.snark.verifier import g2_subgroup_failures
 
 PHASE1_MAGIC, PHASE2_MAGIC, PTAU_MAGIC = b"zkc1", b"zkc2", b"ptau"
 VERSION = 1
@@ -178,66 +176,24 @@ def _sections(data: bytes, magic: bytes, count: int, what: str) -> list[_Reader]
 
 def _points_section(reader: _Reader, kind: type, count: int) -> tuple:
     # The size check comes first, so that a wrong count is reported as such and a huge
-    # count in a small file cannot make us loop.
+    # count in a small file cannot make us loop. Sections hold up to hundreds of thousands
+    # of points: decoded and checked in bulk (decode_points); if one is invalid, they are
+    # decoded again one by one by G1/G2.from_bytes for the precise error.
     size = G1_BYTES if kind is G1 else G2_BYTES
     if len(reader.body) != count * size:
         raise InvalidEncoding(f"{reader.what} has {len(reader.body)} bytes, expected "
                               f"{count} {kind.__name__} points")
-    points = _g1_bulk(reader, count) if kind is G1 else _g2_bulk(reader, count)
+    points = decode_points(reader.take(count * size), kind, count, montgomery=False,
+                           big_endian=True)
+    if points is None:
+        reader.pos = 0  # the section holds these points only (size checked above)
+        if kind is G1:  # either raises the precise error
+            reader.g1s(count)
+        else:
+            reader.g2s(count)
+        raise InvalidEncoding(f"{reader.what}: an invalid {kind.__name__} point")
     reader.end()
     return points
-
-
-def _g1_bulk(reader: _Reader, count: int) -> tuple[G1, ...]:
-    # Sections hold up to hundreds of thousands of points: the same checks as G1.from_bytes
-    # (coordinates below p, on the curve, (0, 0) the identity) in one tight loop; the first
-    # point that fails is decoded again by G1.from_bytes for its precise error.
-    raw, p, from_bytes = bytes(reader.take(count * G1_BYTES)), FQ_MODULUS, int.from_bytes
-    identity, out = G1.identity(), []
-    for off in range(0, len(raw), G1_BYTES):
-        x, y = from_bytes(raw[off : off + 32], "big"), from_bytes(raw[off + 32 : off + 64], "big")
-        if x < p and y < p and (y * y - x * x * x - 3) % p == 0:
-            out.append(G1._trusted((x, y)))
-        elif x == 0 and y == 0:
-            out.append(identity)
-        else:
-            reader.pos -= len(raw) - off
-            reader.g1()  # raises the precise error
-            raise InvalidEncoding(f"{reader.what}: an invalid G1 point")
-    return tuple(out)
-
-
-def _g2_bulk(reader: _Reader, count: int) -> tuple[G2, ...]:
-    # Coordinates and the twist equation point by point (cheap), membership of G2 by
-    # g2_subgroup_failures (from G2_BATCH_MIN points on, all at once by random combinations
-    # instead of ~0.2 ms of psi test per point). If either fails, the points are decoded
-    # again one by one by G2.from_bytes for the precise error.
-    start = reader.pos
-    raw, p, from_bytes = bytes(reader.take(count * G2_BYTES)), FQ_MODULUS, int.from_bytes
-    g2 = impl("g2")
-    points: list = []
-    ok = True
-    for off in range(0, len(raw), G2_BYTES):
-        x1, x0, y1, y0 = (from_bytes(raw[off + i : off + i + 32], "big")
-                          for i in range(0, G2_BYTES, 32))
-        if not (x0 < p and x1 < p and y0 < p and y1 < p):
-            ok = False
-            break
-        xy = ((x0, x1), (y0, y1))
-        if xy == ((0, 0), (0, 0)):
-            points.append(None)
-        elif g2.is_on_curve(xy):
-            points.append(xy)
-        else:
-            ok = False
-            break
-    if ok:
-        ok = not g2_subgroup_failures(points)
-    if not ok:
-        reader.pos = start
-        reader.g2s(count)  # raises the precise error
-        raise InvalidEncoding(f"{reader.what}: an invalid G2 point")
-    return tuple(G2.identity() if q is None else G2._trusted(q) for q in points)
 
 
 def _records(reader: _Reader, count: int, parse: object) -> tuple:
@@ -418,28 +374,6 @@ def phase2_from_bytes(data: bytes) -> Phase2File:
 # ---- phase 2 from files
 
 
-def load_phase1_result(data: bytes, *, verify: bool = True) -> tuple[PowersOfTau, int]:
-    """The powers of a phase-1 result file and its format: a zkvote ``.zkc1`` transcript
-    (checked with :func:`phase1_verify` unless ``verify`` is False) or a snarkjs ``.ptau``
-    (its contributions are snarkjs's to check: ``snarkjs powersoftau verify``).
-
-    InvalidEncoding for neither magic; decoding errors as the readers; CeremonyError if the
-    transcript does not verify.
-    """
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise InvalidEncoding(f"a phase-1 file must be bytes, not {type(data).__name__}")
-    magic = bytes(data[:4])
-    if magic == PHASE1_MAGIC:
-        transcript = phase1_from_bytes(data)
-        if verify:
-            phase1_verify(transcript)
-        return transcript.powers, PHASE1_ZKVOTE
-    if magic == PTAU_MAGIC:
-        return ptau_from_bytes(data).powers, PHASE1_PTAU
-    raise InvalidEncoding("the phase-1 file is neither a zkvote phase-1 transcript ('zkc1') "
-                          "nor a snarkjs .ptau")
-
-
 Phase1Source = bytes | bytearray | memoryview | str | os.PathLike
 
 
@@ -495,20 +429,28 @@ def load_circuit_phase1(source: Phase1Source, log_n: int, *, verify: bool = True
     if magic != PHASE1_MAGIC:
         raise InvalidEncoding("the phase-1 file is neither a zkvote phase-1 transcript "
                               "('zkc1') nor a snarkjs .ptau")
-    full, fmt = load_phase1_result(source, verify=verify)
-    return CircuitPowers.of(full, log_n), None, fmt, full.power
+    transcript = phase1_from_bytes(source)
+    if verify:
+        phase1_verify(transcript)
+    full = transcript.powers
+    return CircuitPowers.of(full, log_n), None, PHASE1_ZKVOTE, full.power
 
 
 def phase2_file_new(r1cs_data: bytes, phase1_data: Phase1Source, *,
-                    verify_phase1: bool = True, prepared: bool = True) -> Phase2File:
+                    verify_phase1: bool = True, prepared: bool = True,
+                    circuit: R1CS | None = None) -> Phase2File:
     """Start the phase-2 ceremony of the circuit in ``r1cs_data`` (an ``.r1cs`` file) from
     the phase-1 result in ``phase1_data`` (its bytes or a path; see
     :func:`load_circuit_phase1`: of a ``.ptau`` only the circuit's part is read), recording
     both files' sha256. With ``prepared`` (default) the Lagrange points of a prepared
     ``.ptau`` are used, after a random-combination check against its powers (the key is the
-    same either way). Errors as :func:`load_circuit_phase1` and the r1cs reader; CeremonyError
-    (phase 1) if the prepared points are not the powers' Lagrange basis."""
-    r1cs = r1cs_from_bytes(r1cs_data)
+    same either way). ``circuit`` is ``r1cs_data`` decoded, for a caller that has already
+    decoded it (it must be that decoding: the file records the bytes' sha256); otherwise the
+    bytes are decoded here. Errors as :func:`load_circuit_phase1` and the r1cs reader;
+    CeremonyError (phase 1) if the prepared points are not the powers' Lagrange basis."""
+    r1cs = r1cs_from_bytes(r1cs_data) if circuit is None else circuit
+    if not isinstance(r1cs, R1CS):
+        raise InvalidEncoding(f"circuit must be an R1CS, not {type(r1cs).__name__}")
     log_n = domain_log_size(r1cs)
     _, phase1_data = _open_phase1(phase1_data)
     powers, lagrange, fmt, power = load_circuit_phase1(phase1_data, log_n,

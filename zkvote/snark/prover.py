@@ -27,7 +27,9 @@ from zkvote.backend import current, impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
+from zkvote.g1 import affine_points as g1_affine
 from zkvote.g2 import G2
+from zkvote.g2 import affine_points as g2_affine
 from zkvote.snark.keys import Proof, ProvingKey, VerifyingKey
 from zkvote.snark.r1cs import R1CS, UnsatisfiedConstraint
 from zkvote.snark.setup import domain_log_size, qap_rows
@@ -74,10 +76,6 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int], *, rng: object = None)
     return combine(pk.vk, pk.beta_g1, pk.delta_g1, terms, rng=rng)
 
 
-def _affine(points: tuple) -> list:
-    return [None if p.is_identity() else p.to_affine() for p in points]
-
-
 def circuit_key(pk: ProvingKey, r1cs: R1CS) -> object:
     """The backend's prover key for ``pk`` and the QAP rows of ``r1cs`` (points and rows
     loaded once, then cached on ``pk`` per backend for this ``r1cs`` object; a frozen R1CS is
@@ -86,9 +84,9 @@ def circuit_key(pk: ProvingKey, r1cs: R1CS) -> object:
     cached = pk._prepared.get(("circuit", backend))
     if cached is not None and cached[0] is r1cs:
         return cached[1]
-    points = {"a": _affine(pk.a_query), "b1": _affine(pk.b_g1_query),
-              "b2": _affine(pk.b_g2_query), "c": _affine(pk.l_query),
-              "h": _affine(pk.h_query)}
+    points = {"a": g1_affine(pk.a_query), "b1": g1_affine(pk.b_g1_query),
+              "b2": g2_affine(pk.b_g2_query), "c": g1_affine(pk.l_query),
+              "h": g1_affine(pk.h_query)}
     key = impl("groth16", backend).circuit_key(points, qap_rows(r1cs), pk.vk.n_public,
                                                pk.domain_size)
     pk._prepared[("circuit", backend)] = (r1cs, key)

@@ -33,6 +33,7 @@ import os
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from zkvote.backend import impl
 from zkvote.errors import (
@@ -44,7 +45,9 @@ from zkvote.errors import (
 )
 from zkvote.field import FQ_MODULUS
 from zkvote.g1 import G1
+from zkvote.g1 import affine_points as g1_affine
 from zkvote.g2 import G2
+from zkvote.g2 import affine_points as g2_affine
 from zkvote.ntt import MAX_LOG_N
 from zkvote.snark.binfile import parse_container
 from zkvote.snark.verifier import g2_subgroup_failures
@@ -63,9 +66,6 @@ MAX_POWER = MAX_LOG_N - 1  # the H query needs the domain of size 2N
 _FQ_R_INV = pow(1 << 256, -1, FQ_MODULUS)
 _FQ_MODULUS_LE = FQ_MODULUS.to_bytes(FQ_BYTES, "little")
 _U32 = struct.Struct("<I")
-# b' = 3 / (9 + u) of the twist y^2 = x^3 + b', as c0 + c1 u: 3 (9 - u) / 82.
-_TWIST_B0 = 27 * pow(82, -1, FQ_MODULUS) % FQ_MODULUS
-_TWIST_B1 = -3 * pow(82, -1, FQ_MODULUS) % FQ_MODULUS
 
 
 def _check_points(values: object, kind: type, name: str) -> tuple:
@@ -150,14 +150,53 @@ def lagrange_points(points: Sequence[G1] | Sequence[G2], log_n: int, *,
         raise InvalidEncoding("points must all be G1 or all be G2 points")
     if len(points) > n:
         raise InvalidArgument(f"{len(points)} points do not fit a domain of size {n}")
-    raw = [None if p.is_identity() else p.to_affine() for p in points]
     slice_ = impl("group_ntt")
     if kind is G1:
-        return [G1._trusted(p) for p in slice_.g1_lagrange(raw, log_n, threads)]
-    return [G2._trusted(p) for p in slice_.g2_lagrange(raw, log_n, threads)]
+        return [G1._trusted(p) for p in slice_.g1_lagrange(g1_affine(points), log_n, threads)]
+    return [G2._trusted(p) for p in slice_.g2_lagrange(g2_affine(points), log_n, threads)]
 
 
 # ---- file decoding
+
+
+def decode_points(raw: bytes | memoryview, kind: type, count: int, *, montgomery: bool,
+                  big_endian: bool = False) -> tuple | None:
+    """The ``count`` points of ``kind`` (G1 or G2) stored back to back in ``raw``, each
+    validated: coordinates below p, on the curve (the twist for G2), and G2 points in G2
+    (:func:`zkvote.snark.verifier.g2_subgroup_failures`, all at once). The decoding and curve
+    checks run in the backend's ``groth16`` slice (C in the native backend).
+
+    Layouts, the identity all zeros in both: little-endian (x || y, G2 x.c0 || x.c1 || y.c0
+    || y.c1), in Montgomery form if ``montgomery``, as a ``.ptau`` or ``.zkey`` stores them;
+    or with ``big_endian`` EIP-197 (x || y, G2 x.c1 || x.c0 || y.c1 || y.c0), as our own
+    files and :meth:`G1.to_bytes` do.
+
+    Returns the points, or None if any point is invalid: the caller then decodes point by
+    point to name the first bad one in its own terms. InvalidEncoding if ``raw`` does not
+    hold exactly ``count`` points; InvalidArgument if ``kind`` is neither G1 nor G2.
+    """
+    if kind not in (G1, G2):
+        raise InvalidArgument(f"kind must be G1 or G2, not {kind!r}")
+    size = G1_BYTES if kind is G1 else G2_BYTES
+    if len(raw) != count * size:
+        raise InvalidEncoding(f"{len(raw)} bytes are not {count} {kind.__name__} points")
+    raw = bytes(raw)
+    if big_endian:
+        # Reversing each coordinate (G1) or each Fq2 (G2: c1 || c0 big-endian reversed is
+        # c0 || c1 little-endian) gives the little-endian layout.
+        step = FQ_BYTES if kind is G1 else 2 * FQ_BYTES
+        raw = b"".join(raw[i : i + step][::-1] for i in range(0, len(raw), step))
+    groth16 = impl("groth16")
+    try:
+        if kind is G1:
+            return tuple(G1._trusted(p)
+                         for p in groth16.g1_affine_from_le(raw, count, montgomery))
+        points = groth16.g2_affine_from_le(raw, count, montgomery)
+    except (FieldRangeError, InvalidPoint):
+        return None
+    if g2_subgroup_failures(points):
+        return None
+    return tuple(G2._trusted(q) for q in points)
 
 
 def decode_g1_mont(raw: bytes | memoryview, what: str, *, count: int, first: int = 0,
@@ -173,23 +212,31 @@ def decode_g1_mont(raw: bytes | memoryview, what: str, *, count: int, first: int
     if count and (first + (count - 1) * stride + 1) * G1_BYTES > len(raw):
         raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, too few for its points")
     raw = bytes(raw)
+    if stride == 1:
+        picked = raw[first * G1_BYTES : (first + count) * G1_BYTES]
+    else:
+        picked = b"".join(raw[off : off + G1_BYTES] for off in
+                          range(first * G1_BYTES, (first + count * stride) * G1_BYTES,
+                                stride * G1_BYTES))
+    points = decode_points(picked, G1, count, montgomery=True)
+    if points is None:
+        _g1_mont_failure(picked, what, first, stride)
+    return points
+
+
+def _g1_mont_failure(picked: bytes, what: str, first: int, stride: int) -> NoReturn:
+    # The first invalid point of a run that decode_points refused, in the reader's terms.
     p, r_inv, from_bytes = FQ_MODULUS, _FQ_R_INV, int.from_bytes
-    identity, out = G1.identity(), []
-    for j in range(count):
-        index = first + j * stride
-        off = index * G1_BYTES
-        xs, ys = from_bytes(raw[off : off + 32], "little"), from_bytes(raw[off + 32 : off + 64],
-                                                                        "little")
+    for off in range(0, len(picked), G1_BYTES):
+        index = first + off // G1_BYTES * stride
+        xs, ys = from_bytes(picked[off : off + 32], "little"), from_bytes(
+            picked[off + 32 : off + 64], "little")
         if xs >= p or ys >= p:
             raise FieldRangeError(f"ptau: {what} point {index}: a coordinate is not below p")
-        if xs == 0 and ys == 0:
-            out.append(identity)
-            continue
         x, y = xs * r_inv % p, ys * r_inv % p
-        if (y * y - x * x * x - 3) % p:
+        if (xs or ys) and (y * y - x * x * x - 3) % p:
             raise InvalidPoint(f"ptau: {what} point {index}: not on the curve y^2 = x^3 + 3")
-        out.append(G1._trusted((x, y)))
-    return tuple(out)
+    raise InvalidEncoding(f"ptau: {what}: an invalid G1 point")
 
 
 def decode_g2_mont(raw: bytes | memoryview, what: str, *, count: int) -> tuple[G2, ...]:
@@ -206,28 +253,33 @@ def decode_g2_mont(raw: bytes | memoryview, what: str, *, count: int) -> tuple[G
     if count * G2_BYTES > len(raw):
         raise InvalidEncoding(f"ptau: {what} has {len(raw)} bytes, too few for {count} G2 "
                               "points")
-    raw = bytes(raw[: count * G2_BYTES])
-    p, r_inv, from_bytes = FQ_MODULUS, _FQ_R_INV, int.from_bytes
+    picked = bytes(raw[: count * G2_BYTES])
+    points = decode_points(picked, G2, count, montgomery=True)
+    if points is None:
+        _g2_mont_failure(picked, what)
+    return points
+
+
+def _g2_mont_failure(picked: bytes, what: str) -> NoReturn:
+    # As _g1_mont_failure, for G2: range and twist point by point, then the subgroup.
+    p, r_inv, from_bytes, g2 = FQ_MODULUS, _FQ_R_INV, int.from_bytes, impl("g2")
     points: list = []
-    for index in range(count):
-        off = index * G2_BYTES
-        c = [from_bytes(raw[off + i : off + i + 32], "little") for i in range(0, G2_BYTES, 32)]
+    for index, off in enumerate(range(0, len(picked), G2_BYTES)):
+        c = [from_bytes(picked[off + i : off + i + 32], "little") for i in range(0, G2_BYTES, 32)]
         if any(v >= p for v in c):
             raise FieldRangeError(f"ptau: {what} point {index}: a coordinate is not below p")
         if not any(c):
             points.append(None)
             continue
         x0, x1, y0, y1 = (v * r_inv % p for v in c)
-        # y^2 = x^3 + b' in Fq2 = Fq[u]/(u^2 + 1), inline: a tenth of a call into the backend
-        s0, s1 = (x0 * x0 - x1 * x1) % p, 2 * x0 * x1 % p
-        if ((y0 * y0 - y1 * y1 - s0 * x0 + s1 * x1 - _TWIST_B0) % p
-                or (2 * y0 * y1 - s0 * x1 - s1 * x0 - _TWIST_B1) % p):
+        point = ((x0, x1), (y0, y1))
+        if not g2.is_on_curve(point):
             raise InvalidPoint(f"ptau: {what} point {index}: not on the twist")
-        points.append(((x0, x1), (y0, y1)))
+        points.append(point)
     outside = g2_subgroup_failures(points)
     if outside:
         raise NotInSubgroup(f"ptau: {what} point {outside[0]}: not in the G2 subgroup")
-    return tuple(G2.identity() if q is None else G2._trusted(q) for q in points)
+    raise InvalidEncoding(f"ptau: {what}: an invalid G2 point")
 
 
 def _g1_points(body: memoryview | bytes, count: int, what: str) -> tuple[G1, ...]:

@@ -29,7 +29,9 @@ from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding
 from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
+from zkvote.g1 import affine_points as g1_affine
 from zkvote.g2 import G2
+from zkvote.g2 import affine_points as g2_affine
 from zkvote.ntt import ntt
 from zkvote.snark.ptau import (
     _REQUIRED,
@@ -282,10 +284,6 @@ def _coefficients(count: int) -> list[int]:
             for i in range(0, len(raw), _CHECK_BYTES)]
 
 
-def _raw(points: Sequence[G1] | Sequence[G2]) -> list:
-    return [None if p.is_identity() else p.to_affine() for p in points]
-
-
 def lagrange_basis_matches(basis: LagrangeBasis, tau_g1: Sequence[G1], tau_g2: Sequence[G2],
                            alpha_tau_g1: Sequence[G1], beta_tau_g1: Sequence[G1]) -> bool:
     """Whether ``basis`` is the Lagrange basis of the given monomial powers (tau^i P for
@@ -314,12 +312,12 @@ def lagrange_basis_matches(basis: LagrangeBasis, tau_g1: Sequence[G1], tau_g2: S
     c_tau_g1 = [(c_h[k] + (c_tau[k] if k < n else 0)) % FR_MODULUS
                 for k in range(len(tau_g1))]
     g1, g2 = impl("g1"), impl("g2")
-    left = g1.msm(_raw([*basis.tau_g1, *basis.alpha_tau_g1, *basis.beta_tau_g1, *basis.h_g1]),
+    left = g1.msm(g1_affine([*basis.tau_g1, *basis.alpha_tau_g1, *basis.beta_tau_g1, *basis.h_g1]),
                   r_tau + r_alpha + r_beta + r_h)
-    right = g1.msm(_raw([*tau_g1, *alpha_tau_g1[:n], *beta_tau_g1[:n]]),
+    right = g1.msm(g1_affine([*tau_g1, *alpha_tau_g1[:n], *beta_tau_g1[:n]]),
                    c_tau_g1 + c_alpha + c_beta)
     if G1._trusted(left) != G1._trusted(right):
         return False
-    left2 = g2.msm(_raw(basis.tau_g2), r_g2)
-    right2 = g2.msm(_raw(tau_g2), ntt(r_g2, inverse=True))
+    left2 = g2.msm(g2_affine(basis.tau_g2), r_g2)
+    right2 = g2.msm(g2_affine(tau_g2), ntt(r_g2, inverse=True))
     return G2._trusted(left2) == G2._trusted(right2)
