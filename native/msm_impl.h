@@ -214,6 +214,14 @@ MSM_STORAGE void MSM_FN(MSM_POINT *out, const MSM_AFFINE *points, const uint8_t 
  *                          the Jacobian buckets)
  * Optional: MSM_F_MUL_LAZY(o, a, b) / MSM_F_LAZY_REDUCE(o, a), a product left in [0, 2q) that
  * may feed only MSM_F_MUL / MSM_F_SQR / MSM_F_MUL_LAZY / MSM_F_LAZY_REDUCE (default: exact).
+ * Optional, a vectorised batch (all three or none):
+ *   MSM_BA_FLUSH_VEC(ops, m, spec, mem)  for k < m, ops[k].d += ops[k].p (the MSM_BA_NAME(aop)
+ *                          entries, d pairwise distinct) for every k it takes, and writes the
+ *                          indices k it leaves (in increasing order) to spec, returning their
+ *                          count; it must leave every k whose x-coordinates are equal (a
+ *                          doubling or a cancellation), which then run the scalar way
+ *   MSM_BA_VEC_SCRATCH(k)  bytes of mem it needs for k additions (any alignment)
+ *   MSM_BA_VEC_MIN         batches with fewer additions stay scalar
  *
  * Use: MSM_BA_NAME(state_sizeof)(nbt, qcap) bytes of scratch for nbt buckets in all and a
  * queue of qcap additions, MSM_BA_NAME(layout) on them; per pass MSM_BA_NAME(reset),
@@ -259,6 +267,10 @@ typedef struct {
     MSM_AFFINE *seg_r, *seg_t;
     uint8_t *seg_rused, *seg_tused;
     MSM_BA_NAME(aop) * seg_ops;
+#ifdef MSM_BA_FLUSH_VEC
+    uint32_t *vspec; /* indices the vectorised batch leaves to the scalar one */
+    uint8_t *vmem;
+#endif
 } MSM_BA_NAME(state);
 
 static size_t MSM_BA_NAME(state_sizeof)(size_t nbt, size_t qcap) {
@@ -267,7 +279,11 @@ static size_t MSM_BA_NAME(state_sizeof)(size_t nbt, size_t qcap) {
            msm_align(nbt * sizeof(MSM_POINT)) +
            msm_align((k + qcap) * sizeof(MSM_BA_NAME(op))) +
            3 * msm_align(k * sizeof(MSM_AFFINE)) + 2 * msm_align(k * sizeof(MSM_FIELD)) +
-           3 * msm_align(k) + msm_align(k * sizeof(MSM_BA_NAME(aop)));
+           3 * msm_align(k) + msm_align(k * sizeof(MSM_BA_NAME(aop)))
+#ifdef MSM_BA_FLUSH_VEC
+           + msm_align(k * 4) + msm_align(MSM_BA_VEC_SCRATCH(k))
+#endif
+        ;
 }
 
 /* Lay out MSM_BA_NAME(state_sizeof)(nbt, qcap) bytes of mem; returns the first byte after
@@ -306,7 +322,14 @@ static uint8_t *MSM_BA_NAME(layout)(MSM_BA_NAME(state) * s, uint8_t *mem, size_t
     s->seg_tused = mem;
     mem += msm_align(k);
     s->seg_ops = (MSM_BA_NAME(aop) *)mem;
-    return mem + msm_align(k * sizeof(MSM_BA_NAME(aop)));
+    mem += msm_align(k * sizeof(MSM_BA_NAME(aop)));
+#ifdef MSM_BA_FLUSH_VEC
+    s->vspec = (uint32_t *)mem;
+    mem += msm_align(k * 4);
+    s->vmem = mem;
+    mem += msm_align(MSM_BA_VEC_SCRATCH(k));
+#endif
+    return mem;
 }
 
 /* Start a pass over nbt empty buckets with batches of cap additions (1..MSM_BA_BATCH). */
@@ -390,6 +413,21 @@ static inline int MSM_BA_NAME(kind_of)(MSM_FIELD *den, const MSM_AFFINE *b,
 static void MSM_BA_NAME(affine_batch)(MSM_BA_NAME(state) * s, size_t m) {
     if (m == 0) return;
     const MSM_BA_NAME(aop) *ops = s->seg_ops;
+#ifdef MSM_BA_FLUSH_VEC
+    if (m >= MSM_BA_VEC_MIN) {
+        const uint32_t *spec = s->vspec;
+        size_t ns = MSM_BA_FLUSH_VEC(ops, m, s->vspec, s->vmem);
+        if (ns == 0) return;
+#define MSM_BA_DEST_(k) (ops[spec[k]].d)
+#define MSM_BA_SRC_(k) (ops[spec[k]].p)
+#define MSM_BA_CANCELLED_(k) (*ops[spec[k]].dused = 0)
+        MSM_BA_ADD_ALL(ns, MSM_BA_DEST_, MSM_BA_SRC_, MSM_BA_CANCELLED_);
+#undef MSM_BA_DEST_
+#undef MSM_BA_SRC_
+#undef MSM_BA_CANCELLED_
+        return;
+    }
+#endif
 #define MSM_BA_DEST_(k) (ops[k].d)
 #define MSM_BA_SRC_(k) (ops[k].p)
 #define MSM_BA_CANCELLED_(k) (*ops[k].dused = 0)
@@ -403,6 +441,21 @@ static void MSM_BA_NAME(affine_batch)(MSM_BA_NAME(state) * s, size_t m) {
 static void MSM_BA_NAME(flush)(MSM_BA_NAME(state) * s) {
     size_t m = s->len;
     if (m == 0) return;
+#ifdef MSM_BA_FLUSH_VEC
+    if (m >= MSM_BA_VEC_MIN) {
+        /* as seg_ops, which only the reduction uses otherwise, for the vectorised batch */
+        for (size_t k = 0; k < m; k++) {
+            uint32_t b = s->batch[k].b;
+            s->seg_ops[k].d = &s->bucket[b];
+            s->seg_ops[k].dused = &s->used[b];
+            s->seg_ops[k].p = &s->bpt[k];
+        }
+        MSM_BA_NAME(affine_batch)(s, m);
+        s->len = 0;
+        s->id++;
+        return;
+    }
+#endif
 #define MSM_BA_DEST_(k) (&s->bucket[s->batch[k].b])
 #define MSM_BA_SRC_(k) (&s->bpt[k])
 #define MSM_BA_CANCELLED_(k) (s->used[s->batch[k].b] = 0)
@@ -626,6 +679,9 @@ static void MSM_BA_NAME(finish)(MSM_POINT *out, MSM_BA_NAME(state) * s, size_t n
 #undef MSM_BA_MAX_SEGS
 #undef MSM_BA_MIN_BUCKETS
 #undef MSM_BA_STRAGGLERS
+#undef MSM_BA_FLUSH_VEC
+#undef MSM_BA_VEC_SCRATCH
+#undef MSM_BA_VEC_MIN
 #endif /* MSM_BA_NAME */
 
 #ifdef MSM_FB_FN

@@ -118,6 +118,10 @@ void zkv_g1_mul_vartime(zkv_g1 *out, const zkv_g1 *p, const uint8_t k[32]);
 size_t zkv_g1_msm_scratch_sizeof(size_t n);
 void zkv_g1_msm_vartime(zkv_g1 *out, const zkv_g1_affine *points, const uint8_t *scalars,
                         size_t n, void *scratch);
+/* Test hook of the G1 MSM's eight AVX-512 IFMA lanes (fq_ifma_impl.h): out[j] = a[j] b[j] /
+ * 2^260 mod q, canonical, on the raw limbs (integers) of any a[j], b[j] < 2^256. Returns 1, or
+ * 0 without writing out where the lanes are not built (no IFMA target, or ZKV_NO_IFMA). */
+int zkv_fq8_mul_test(zkv_fq out[8], const zkv_fq a[8], const zkv_fq b[8]);
 
 /* ---------------------------------------------------------------- G2: y^2 = x^3 + 3/(9+u) over Fq2 */
 typedef struct { zkv_fq2 x, y; } zkv_g2_affine;   /* infinity = (0, 0) */
