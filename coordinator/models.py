@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from zkvote.field import FR_MODULUS
-from zkvote.jsonmodel import StrictModel, load_json, parse_decimal, parse_model
+from zkvote.jsonmodel import StrictModel, load_json, parse_model
+from zkvote.validate import parse_decimal
 
 M = TypeVar("M", bound=BaseModel)
 

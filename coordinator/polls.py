@@ -28,8 +28,9 @@ from datetime import UTC, datetime
 
 from zkvote.babyjub import Point
 from zkvote.errors import InvalidArgument, InvalidEncoding, ProtocolError
-from zkvote.jsonmodel import canonical_json, point_to_json
+from zkvote.jsonmodel import canonical_json
 from zkvote.poll import PollManifest, check_poll_id, vk_hash
+from zkvote.sigma import point_to_json
 from zkvote.snark.snarkjs_json import verifying_key_from_json
 from zkvote.threshold import (
     Complaint,

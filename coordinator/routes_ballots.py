@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool as run
 
 from zkvote.errors import InvalidArgument, InvalidBallot, ZkvoteError
+from zkvote.hexkeys import is_hex
 
 from .errors import NotFound, http_error
 from .models import BallotIn, ChallengedIn, checked_json
@@ -18,7 +19,6 @@ from .service import Service, service
 from .storage import BALLOTS, CHALLENGED
 
 router = APIRouter(tags=["ballots"])
-_CODE = re.compile(r"[0-9a-f]{64}")
 _SUBMIT = re.compile(r"/polls/([^/]+)/(ballots|challenged)")
 
 
@@ -99,7 +99,7 @@ async def find_ballot(request: Request, poll_id: str, tracking_code: str) -> dic
 
 
 def _lookup(svc: object, poll_id: str, code: str) -> dict:
-    if not _CODE.fullmatch(code):
+    if not is_hex(code, 32):
         raise InvalidArgument("a tracking code is 64 lowercase hex digits")
     svc.polls.get(poll_id)
     rows = svc.storage.find_ballots(poll_id, [], [code])

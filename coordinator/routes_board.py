@@ -5,21 +5,19 @@ Sizes are bounded by the board's latest committed head: nothing beyond it is ser
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from zkvote.board import MAX_PAGE
 from zkvote.errors import InvalidArgument
+from zkvote.hexkeys import is_hex
 
 from .errors import NotFound
 from .service import service
 
 router = APIRouter(tags=["board"])
 Board = Literal["ballots", "challenged"]
-_HASH = re.compile(r"[0-9a-f]{64}")
-
 
 def _committed(svc: object, poll_id: str, board: str) -> int:
     return svc.boards.latest_head(poll_id, board).tree_size
@@ -75,7 +73,7 @@ def inclusion(request: Request, poll_id: str, board: Board,
     if (index is None) == (leaf_hash is None):
         raise InvalidArgument("give exactly one of index and leaf_hash")
     if leaf_hash is not None:
-        if not _HASH.fullmatch(leaf_hash):
+        if not is_hex(leaf_hash, 32):
             raise InvalidArgument("leaf_hash is 64 lowercase hex digits")
         index = svc.storage.entry_index(poll_id, board, bytes.fromhex(leaf_hash))
         if index is None:

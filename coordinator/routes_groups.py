@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool as run
 
 from zkvote.field import FR_MODULUS
-from zkvote.jsonmodel import parse_decimal
+from zkvote.validate import parse_decimal
 
 from .models import GroupCreate, MembersAdd, parse_body
 from .openapi import json_body

@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from zkvote.babyjub import ORDER, Point
 from zkvote.babyjub import A as BJJ_A
 from zkvote.babyjub import D as BJJ_D
+from zkvote.babyjub import Point
 from zkvote.elgamal import Ciphertext, encrypt_vector
 from zkvote.errors import (
     InvalidArgument,
@@ -46,7 +46,7 @@ from zkvote.identity import Identity
 from zkvote.jsonmodel import canonical_json
 from zkvote.merkle import LeanIMT
 from zkvote.poll import PollManifest, check_poll_id
-from zkvote.sigma import list_from_json, object_from_json, parse_decimal
+from zkvote.sigma import list_from_json, object_from_json, scalar_from_json
 from zkvote.snark.keys import PreparedVerifyingKey, Proof, VerifyingKey, prepare_verifying_key
 from zkvote.snark.snarkjs_json import (
     g1_to_json,
@@ -56,6 +56,7 @@ from zkvote.snark.snarkjs_json import (
     proof_points_from_json,
 )
 from zkvote.snark.verifier import batch_verify, find_invalid, g2_subgroup_failures, verify
+from zkvote.validate import parse_decimal
 
 BALLOT_VERSION = 1
 _BALLOT_KEYS = ("poll_id", "root", "nullifier", "ciphertexts", "proof")
@@ -82,7 +83,7 @@ def _pair(item: object, what: str) -> list:
 def _curve_point(value: object, what: str) -> Point:
     if not isinstance(value, list) or len(value) != 2:
         raise InvalidEncoding(f"{what}: a point is [x, y]")
-    x, y = parse_decimal(value[0], FR_MODULUS, what), parse_decimal(value[1], FR_MODULUS, what)
+    x, y = parse_decimal(value[0], what, FR_MODULUS), parse_decimal(value[1], what, FR_MODULUS)
     # a x^2 + y^2 = 1 + d x^2 y^2 over Fr, checked with Python ints: for one point this is
     # several times cheaper than the native round trip of Point.from_affine, and it is the
     # same check (coordinates already canonical, below r).
@@ -169,8 +170,8 @@ def _ballot_fields(data: object, subgroup_checks: bool
     doc = object_from_json(data, _BALLOT_KEYS, "ballot", version=BALLOT_VERSION)
     if not isinstance(doc["poll_id"], str):
         raise InvalidEncoding("ballot poll_id must be a string")
-    return (doc["poll_id"], parse_decimal(doc["root"], FR_MODULUS, "ballot root"),
-            parse_decimal(doc["nullifier"], FR_MODULUS, "ballot nullifier"),
+    return (doc["poll_id"], parse_decimal(doc["root"], "ballot root", FR_MODULUS),
+            parse_decimal(doc["nullifier"], "ballot nullifier", FR_MODULUS),
             _ciphertexts(doc["ciphertexts"], "ballot ciphertexts", subgroup_checks),
             doc["proof"])
 
@@ -301,10 +302,10 @@ class ChallengedBallot:
         votes = list_from_json(doc["votes"], "votes", max_len=64)
         randomness = list_from_json(doc["randomness"], "randomness", max_len=64)
         return cls(poll_id=doc["poll_id"],
-                   root=parse_decimal(doc["root"], FR_MODULUS, "challenged ballot root"),
+                   root=parse_decimal(doc["root"], "challenged ballot root", FR_MODULUS),
                    ciphertexts=_ciphertexts(doc["ciphertexts"], "challenged ciphertexts"),
-                   votes=tuple(parse_decimal(v, ORDER, "vote") for v in votes),
-                   randomness=tuple(parse_decimal(r, ORDER, "randomness") for r in randomness))
+                   votes=tuple(scalar_from_json(v, "vote") for v in votes),
+                   randomness=tuple(scalar_from_json(r, "randomness") for r in randomness))
 
 
 def verify_challenge(challenged: ChallengedBallot, manifest: PollManifest) -> None:

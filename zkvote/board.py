@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from zkvote.board_tree import (
     verify_inclusion,
 )
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidProof, ZkvoteError
+from zkvote.hexkeys import bytes_from_hex, public_key_from_hex
 from zkvote.validate import check_bytes, check_int
 
 VERSION = 1
@@ -130,11 +130,11 @@ class SignedTreeHead:
         unknown/missing fields, bad hex, wrong types or lengths, an unsupported version."""
         d = _fields(data, ("version", "log_id", "tree_size", "root_hash", "timestamp",
                            "signature"), "signed tree head")
-        head = TreeHead(_version(d["version"]), _hex(d["log_id"], HASH_SIZE, "log_id"),
+        head = TreeHead(_version(d["version"]), bytes_from_hex(d["log_id"], "log_id", HASH_SIZE),
                         _u64(d["tree_size"], "tree_size"),
-                        _hex(d["root_hash"], HASH_SIZE, "root_hash"),
+                        bytes_from_hex(d["root_hash"], "root_hash", HASH_SIZE),
                         _u64(d["timestamp"], "timestamp"))
-        return cls(head, _hex(d["signature"], SIGNATURE_SIZE, "signature"))
+        return cls(head, bytes_from_hex(d["signature"], "signature", SIGNATURE_SIZE))
 
 
 def sign_tree_head(signing_key: SigningKey, head: TreeHead) -> SignedTreeHead:
@@ -204,9 +204,9 @@ class Receipt:
         if not isinstance(proof, list) or len(proof) > MAX_PROOF_LENGTH:
             raise InvalidEncoding(f"inclusion_proof must be a list of at most "
                                   f"{MAX_PROOF_LENGTH} hashes")
-        return cls(_hex(d["leaf_hash"], HASH_SIZE, "leaf_hash"), _u64(d["index"], "index"),
-                   SignedTreeHead.from_json(d["tree_head"]),
-                   tuple(_hex(h, HASH_SIZE, "inclusion_proof hash") for h in proof))
+        return cls(bytes_from_hex(d["leaf_hash"], "leaf_hash", HASH_SIZE),
+                   _u64(d["index"], "index"), SignedTreeHead.from_json(d["tree_head"]),
+                   tuple(bytes_from_hex(h, "inclusion_proof hash", HASH_SIZE) for h in proof))
 
 
 def verify_receipt(
@@ -346,9 +346,9 @@ class Monitor:
         d = _fields(data, ("version", "verify_key", "log_id", "last_head"), "monitor state")
         _version(d["version"])
         key = _check_verify_key(verify_key)
-        if _hex(d["verify_key"], 32, "verify_key") != bytes(key):
+        if public_key_from_hex(d["verify_key"], "verify_key") != bytes(key):
             raise InvalidArgument("the monitor state belongs to another coordinator key")
-        log_id = None if d["log_id"] is None else _hex(d["log_id"], HASH_SIZE, "log_id")
+        log_id = None if d["log_id"] is None else bytes_from_hex(d["log_id"], "log_id", HASH_SIZE)
         monitor = cls(key, log_id)
         if d["last_head"] is not None:
             if log_id is None:
@@ -402,12 +402,3 @@ def _u64(value: object, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_TREE_SIZE:
         raise InvalidEncoding(f"{what} must be an integer in [0, 2^64)")
     return value
-
-
-_HEX = re.compile(r"[0-9a-f]*")
-
-
-def _hex(value: object, length: int, what: str) -> bytes:
-    if not isinstance(value, str) or len(value) != 2 * length or not _HEX.fullmatch(value):
-        raise InvalidEncoding(f"{what} must be {2 * length} lowercase hex digits")
-    return bytes.fromhex(value)

@@ -92,12 +92,17 @@ def _write(path: Path, data: bytes) -> None:
         fail(EXIT_MALFORMED, f"{path}: {exc.strerror or exc}")
 
 
-def _entropy(text: str | None) -> bytes:
-    from zkvote.snark.ceremony import MAX_ENTROPY_BYTES
+def _contribution_options(out_path: Path, name: str, entropy: str | None) -> bytes:
+    """The checks a contribution makes before any work (exit 2): OUT is new, ``--name`` is
+    valid, ``--entropy`` fits; returns the entropy's bytes."""
+    from zkvote.snark.ceremony import MAX_ENTROPY_BYTES, check_name
 
-    data = text.encode("utf-8", "surrogatepass") if text else b""
-    if len(data) > MAX_ENTROPY_BYTES:
-        raise InvalidEncoding(f"--entropy takes at most {MAX_ENTROPY_BYTES} bytes")
+    _check_new(out_path)
+    with _input(Path("--name/--entropy")):
+        check_name(name)
+        data = entropy.encode("utf-8", "surrogatepass") if entropy else b""
+        if len(data) > MAX_ENTROPY_BYTES:
+            raise InvalidEncoding(f"--entropy takes at most {MAX_ENTROPY_BYTES} bytes")
     return data
 
 
@@ -158,10 +163,7 @@ def phase1_contribute(
     from zkvote.snark import ceremony
     from zkvote.snark.ceremony_file import contribution_hash, phase1_from_bytes, phase1_to_bytes
 
-    _check_new(out_path)
-    with _input(Path("--name/--entropy")):
-        ceremony.check_name(name)
-        source = _entropy(entropy)
+    source = _contribution_options(out_path, name, entropy)
     data = _read(in_path)
     with _input(in_path):
         with _status.status("reading and verifying the phase-1 transcript…"):
@@ -254,10 +256,7 @@ def phase2_contribute(
     from zkvote.snark.ceremony_file import contribution_hash, phase2_from_bytes
     from zkvote.snark.ceremony_file import phase2_to_bytes as encode
 
-    _check_new(out_path)
-    with _input(Path("--name/--entropy")):
-        ceremony.check_name(name)
-        source = _entropy(entropy)
+    source = _contribution_options(out_path, name, entropy)
     data = _read(in_path)
     with _input(in_path):
         with _status.status("reading the phase-2 transcript…"):

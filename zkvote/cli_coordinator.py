@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from zkvote.cli_common import EXIT_MALFORMED, fail
 from zkvote.errors import ZkvoteError
 
 coordinator_app = typer.Typer(no_args_is_help=True,
@@ -61,8 +62,7 @@ def serve(
             rate_burst=burst, batch_window_ms=batch_window_ms, batch_max=batch_max, **extra)
         app = create_app(settings)
     except (ZkvoteError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(2) from None
+        fail(EXIT_MALFORMED, exc)
     print(f"zkvote coordinator on http://{host}:{port} (data: {settings.data_dir}; board key "
           f"{key_id(settings.log_key)[:16]}...)", file=sys.stderr, flush=True)
     # access_log off: the request line carries the client's address, which a ballot

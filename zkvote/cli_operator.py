@@ -113,7 +113,7 @@ def group_create(name: Annotated[str, typer.Argument(metavar="NAME", help="group
 def _read_leaves(values: list[str], file: Path | None) -> list[int]:
     from zkvote.errors import InvalidEncoding
     from zkvote.field import FR_MODULUS
-    from zkvote.jsonmodel import parse_decimal
+    from zkvote.validate import parse_decimal
 
     items = [(f"argument {i + 1}", v) for i, v in enumerate(values)]
     if file is not None:

@@ -31,6 +31,7 @@ import httpx
 from nacl.signing import SigningKey
 
 from zkvote.errors import InvalidInput, ZkvoteError
+from zkvote.hexkeys import is_hex
 from zkvote.jsonmodel import load_json
 from zkvote.request_signing import signed_headers
 
@@ -312,7 +313,7 @@ class CoordinatorClient:
             if not isinstance(chunk, list):
                 raise BadResponse("members page without leaves", code="bad_response")
             from zkvote.field import FR_MODULUS
-            from zkvote.jsonmodel import parse_decimal
+            from zkvote.validate import parse_decimal
 
             leaves += [parsed("group leaf", parse_decimal, x, "leaf", FR_MODULUS)
                        for x in chunk]
@@ -529,13 +530,11 @@ def _board(board: str) -> str:
 
 def hashes_from_json(value: object, what: str) -> list[bytes]:
     """A JSON list of 64-hex-digit hashes as bytes; BadResponse otherwise."""
-    import re
-
     if not isinstance(value, list) or len(value) > 130:
         raise BadResponse(f"{what} must be a list of hashes", code="bad_response")
     out = []
     for item in value:
-        if not isinstance(item, str) or not re.fullmatch(r"[0-9a-f]{64}", item):
+        if not is_hex(item, 32):
             raise BadResponse(f"{what}: a hash is 64 lowercase hex digits", code="bad_response")
         out.append(bytes.fromhex(item))
     return out

@@ -24,7 +24,6 @@ consistency proof from the monitor's last head, and let :class:`zkvote.board.Mon
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -43,14 +42,13 @@ from zkvote.board import (
 from zkvote.board_tree import verify_consistency, verify_inclusion
 from zkvote.client import BOARDS, BadResponse, CoordinatorClient, CoordinatorError, parsed
 from zkvote.errors import InvalidEncoding, InvalidInput, InvalidProof
-from zkvote.hexkeys import public_key_from_hex
+from zkvote.hexkeys import check_hex, public_key_from_hex
 from zkvote.jsonmodel import load_json
 from zkvote.poll import check_poll_id
 
 RECEIPT_DOC_VERSION = 1
 _KEYS = ("version", "coordinator", "poll_id", "board", "tracking_code", "log_public_key",
          "cast_at", "receipt")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def board_log_id(verify_key: VerifyKey, poll_id: str, board: str) -> bytes:
@@ -85,9 +83,7 @@ class StoredReceipt:
                 ("http://", "https://")) or len(self.coordinator) > 2048:
             raise InvalidEncoding("coordinator must be an http(s) URL")
         for name in ("tracking_code", "log_public_key"):
-            if not isinstance(getattr(self, name), str) or not _HEX64.fullmatch(
-                    getattr(self, name)):
-                raise InvalidEncoding(f"{name} must be 64 lowercase hex digits")
+            check_hex(getattr(self, name), name, 32)
         if not isinstance(self.receipt, Receipt):
             raise InvalidEncoding("receipt must be a zkvote.board.Receipt")
         if not isinstance(self.cast_at, str) or len(self.cast_at) > 40:

@@ -103,16 +103,21 @@ def fq_sqrt(x: int) -> int:
     return impl("fields").fq_sqrt(to_fq(x))
 
 
+def _exponent(e: object) -> int:
+    # Both backends take the exponent as 256 bits.
+    return check_range(e, 1 << 256, "exponent", "2^256")
+
+
 def fr_pow(x: int, e: int) -> int:
     """x^e in Fr for an exponent 0 <= e < 2^256 (0^0 = 1). Raises FieldRangeError for an
     exponent out of range, InvalidEncoding for a non-int."""
-    e = check_range(e, 1 << 256, "exponent", "2^256")
+    e = _exponent(e)
     return impl("fields").fr_pow(to_fr(x), e)
 
 
 def fq_pow(x: int, e: int) -> int:
     """x^e in Fq for an exponent 0 <= e < 2^256 (errors as :func:`fr_pow`)."""
-    e = check_range(e, 1 << 256, "exponent", "2^256")
+    e = _exponent(e)
     return impl("fields").fq_pow(to_fq(x), e)
 
 

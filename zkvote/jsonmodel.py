@@ -16,7 +16,6 @@ reported as InvalidEncoding.
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -29,11 +28,11 @@ from pydantic import (
 )
 
 from zkvote.babyjub import Point
-from zkvote.errors import FieldRangeError, InvalidEncoding, InvalidInput, NotInSubgroup
+from zkvote.errors import InvalidEncoding, InvalidInput, NotInSubgroup
 from zkvote.field import FR_MODULUS
-
-_DECIMAL = re.compile(r"0|[1-9][0-9]{0,99}")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
+from zkvote.hexkeys import check_hex
+from zkvote.sigma import point_from_json, point_to_json
+from zkvote.validate import parse_decimal
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,19 +42,6 @@ class StrictModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True,
                               arbitrary_types_allowed=True)
-
-
-def parse_decimal(value: object, what: str = "value", limit: int | None = None) -> int:
-    """A canonical decimal string as an int, below ``limit`` when given.
-
-    Raises InvalidEncoding (not a str, not canonical), FieldRangeError (>= limit).
-    """
-    if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
-        raise InvalidEncoding(f"{what}: expected a canonical decimal string, got {value!r:.40}")
-    n = int(value)
-    if limit is not None and n >= limit:
-        raise FieldRangeError(f"{what}: {value:.20} is not below its bound")
-    return n
 
 
 def _from_python(info: ValidationInfo) -> bool:
@@ -83,16 +69,13 @@ def _point(value: object, info: ValidationInfo) -> Point:
         if not value.is_in_subgroup():
             raise NotInSubgroup("point outside the prime-order subgroup")
         return value
-    if not isinstance(value, list) or len(value) != 2:
+    if not isinstance(value, list):  # point_from_json also takes a tuple, which JSON is not
         raise InvalidEncoding("a point is an array [x, y] of two decimal strings")
-    x, y = (parse_decimal(c, "point coordinate", FR_MODULUS) for c in value)
-    return Point.from_affine(x, y)
+    return point_from_json(value, "point")
 
 
-def _hex64(value: object) -> str:
-    if not isinstance(value, str) or not _HEX64.fullmatch(value):
-        raise InvalidEncoding("expected a sha256 digest: 64 lowercase hex digits")
-    return value
+def _sha256_hex(value: object) -> str:
+    return check_hex(value, "a sha256 digest", 32)
 
 
 def _version1(value: object) -> int:
@@ -100,11 +83,6 @@ def _version1(value: object) -> int:
     if type(value) is not int or value != 1:
         raise InvalidEncoding(f"unsupported version {value!r:.20} (expected 1)")
     return value
-
-
-def point_to_json(p: Point) -> list[str]:
-    """``[x, y]`` as decimal strings."""
-    return [str(p.x), str(p.y)]
 
 
 #: A field element (0 <= x < r) as a decimal string.
@@ -116,7 +94,7 @@ PointJSON = Annotated[Point, PlainValidator(_point), PlainSerializer(point_to_js
 #: ``"version": 1``, exactly the JSON integer 1.
 Version1 = Annotated[int, PlainValidator(_version1)]
 #: A sha256 digest as 64 lowercase hex digits.
-Sha256Hex = Annotated[str, PlainValidator(_hex64)]
+Sha256Hex = Annotated[str, PlainValidator(_sha256_hex)]
 
 
 def canonical_json(value: Any) -> bytes:
@@ -127,7 +105,8 @@ def canonical_json(value: Any) -> bytes:
 
 def load_json(data: str | bytes, what: str) -> Any:
     """Parse JSON text strictly: UTF-8, no NaN/Infinity, no duplicate keys. Raises
-    InvalidEncoding naming ``what`` (also for nesting too deep for the parser)."""
+    InvalidEncoding naming ``what`` (also for nesting too deep for the parser and for a number
+    too long for Python's int conversion)."""
     if isinstance(data, bytes | bytearray):
         try:
             data = bytes(data).decode("utf-8")
@@ -149,7 +128,9 @@ def load_json(data: str | bytes, what: str) -> Any:
 
     try:
         return json.loads(data, object_pairs_hook=no_duplicates, parse_constant=no_constant)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except InvalidInput:
+        raise
+    except (ValueError, RecursionError) as exc:  # also an int beyond Python's 4300 digits
         raise InvalidEncoding(f"{what}: not JSON ({exc})") from None
 
 
@@ -178,4 +159,4 @@ def _translate(exc: ValidationError, what: str) -> InvalidInput:
 
 
 __all__ = ["BigUInt", "Fr", "PointJSON", "Sha256Hex", "StrictModel", "Version1",
-           "canonical_json", "load_json", "parse_decimal", "parse_model", "point_to_json"]
+           "canonical_json", "load_json", "parse_model"]

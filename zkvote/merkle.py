@@ -23,6 +23,7 @@ from itertools import repeat
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput, ZkvoteError
 from zkvote.field import FR_MODULUS, to_fr
 from zkvote.poseidon import hash_pairs_packed, poseidon2
+from zkvote.validate import parse_decimal
 
 MAX_DEPTH = 32
 MAX_SIZE = 1 << MAX_DEPTH
@@ -67,17 +68,9 @@ class MerkleProof:
         index = data["index"]
         if not isinstance(index, int) or isinstance(index, bool):
             raise InvalidEncoding("proof index must be an integer")
-        return cls(_parse_decimal(data["root"]), _parse_decimal(data["leaf"]), index,
-                   tuple(_parse_decimal(s) for s in siblings))
-
-
-def _parse_decimal(value: object) -> int:
-    # JSON field elements are canonical decimal strings, as snarkjs and zk-kit write them.
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-        raise InvalidEncoding(f"expected a decimal string, not {value!r:.40}")
-    if len(value) > 1 and value[0] == "0":
-        raise InvalidEncoding(f"non-canonical decimal (leading zero): {value!r:.40}")
-    return to_fr(int(value))
+        return cls(parse_decimal(data["root"], "proof root", FR_MODULUS),
+                   parse_decimal(data["leaf"], "proof leaf", FR_MODULUS), index,
+                   tuple(parse_decimal(s, "proof sibling", FR_MODULUS) for s in siblings))
 
 
 def _check_proof_shape(proof: object) -> MerkleProof:
@@ -349,7 +342,7 @@ class LeanIMT:
                 isinstance(lvl, list) for lvl in levels):
             raise InvalidEncoding("a tree export is a non-empty JSON array of arrays")
         try:
-            parsed = [[_parse_decimal(v) for v in lvl] for lvl in levels]
+            parsed = [[parse_decimal(v, "node", FR_MODULUS) for v in lvl] for lvl in levels]
         except InvalidInput as exc:
             raise type(exc)(f"tree export: {exc}") from None
         size = len(parsed[0])

@@ -40,7 +40,9 @@ from zkvote.babyjub import ORDER, Point
 from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding, InvalidProof
 from zkvote.field import FR_MODULUS
 from zkvote.transcript import Transcript
-from zkvote.validate import check_range
+from zkvote.validate import check_range, parse_decimal
+
+_ORDER_NAME = "the subgroup order l"
 
 # ------------------------------------------------------------ randomness
 
@@ -90,25 +92,10 @@ def _check_base(p: object, what: str = "base G") -> Point:
 
 
 def _check_scalar(k: object, what: str) -> int:
-    return check_range(k, ORDER, what, "the subgroup order l")
+    return check_range(k, ORDER, what, _ORDER_NAME)
 
 
 # ------------------------------------------------------------ JSON codecs
-
-
-def parse_decimal(value: object, limit: int, what: str) -> int:
-    """A canonical decimal string (ASCII digits, no sign, no leading zero) as an int below
-    ``limit``. InvalidEncoding for another shape, FieldRangeError when >= limit."""
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-        raise InvalidEncoding(f"{what} must be a decimal string")
-    if len(value) > 1 and value[0] == "0":
-        raise InvalidEncoding(f"{what}: non-canonical decimal (leading zero)")
-    if len(value) > 100:
-        raise FieldRangeError(f"{what} is out of range")
-    v = int(value)
-    if v >= limit:
-        raise FieldRangeError(f"{what} is out of range")
-    return v
 
 
 def scalar_to_json(k: int) -> str:
@@ -117,8 +104,9 @@ def scalar_to_json(k: int) -> str:
 
 
 def scalar_from_json(value: object, what: str = "scalar") -> int:
-    """A scalar below l from its decimal string (errors as :func:`parse_decimal`)."""
-    return parse_decimal(value, ORDER, what)
+    """A scalar below l from its canonical decimal string: InvalidEncoding (another shape),
+    FieldRangeError (>= l), as :func:`zkvote.validate.parse_decimal`."""
+    return parse_decimal(value, what, ORDER, _ORDER_NAME)
 
 
 def point_to_json(p: Point) -> list[str]:
@@ -131,8 +119,8 @@ def point_from_json(value: object, what: str = "point") -> Point:
     FieldRangeError (coordinate >= r), InvalidPoint (off the curve), NotInSubgroup."""
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise InvalidEncoding(f"{what} must be an [x, y] pair")
-    x = parse_decimal(value[0], FR_MODULUS, f"{what} x")
-    y = parse_decimal(value[1], FR_MODULUS, f"{what} y")
+    x = parse_decimal(value[0], f"{what} x", FR_MODULUS)
+    y = parse_decimal(value[1], f"{what} y", FR_MODULUS)
     return Point.from_affine(x, y)
 
 
@@ -317,7 +305,6 @@ __all__ = [
     "index_from_json",
     "list_from_json",
     "object_from_json",
-    "parse_decimal",
     "point_from_json",
     "point_to_json",
     "prove_dleq",

@@ -44,7 +44,6 @@ timing side channels. :class:`TrusteeShare` hides its secret from ``repr``.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +53,7 @@ from nacl.public import Box, PrivateKey, PublicKey
 
 from zkvote.babyjub import ORDER, Point
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidProof, ProtocolError
+from zkvote.hexkeys import bytes_from_hex
 from zkvote.sigma import (
     SchnorrProof,
     index_from_json,
@@ -76,17 +76,6 @@ MAX_TRUSTEES = 1024
 MAX_POLL_ID_BYTES = 1024
 DOMAIN_POK = "zkvote/dkg/proof-of-knowledge"
 _SHARE_MAGIC = b"zkvote dkg share\x00"
-_HEX = re.compile(r"(?:[0-9a-f]{2})*")
-
-
-def _hex_from_json(value: object, what: str, length: int | None = None,
-                   max_len: int = 4096) -> bytes:
-    if not isinstance(value, str) or not _HEX.fullmatch(value):
-        raise InvalidEncoding(f"{what} must be lowercase hex")
-    data = bytes.fromhex(value)
-    if (length is not None and len(data) != length) or len(data) > max_len:
-        raise InvalidEncoding(f"{what} has the wrong length")
-    return data
 
 
 def trustee_index(value: object, what: str = "trustee index") -> int:
@@ -180,7 +169,7 @@ class Round1Message:
         return cls(trustee_index(d["index"]),
                    tuple(point_from_json(c, "commitment") for c in commitments),
                    SchnorrProof.from_json(d["pok"]),
-                   _hex_from_json(d["box_public_key"], "box_public_key", 32))
+                   bytes_from_hex(d["box_public_key"], "box_public_key", 32))
 
 
 @dataclass(frozen=True)
@@ -210,7 +199,7 @@ class EncryptedShare:
                              VERSION)
         return cls(trustee_index(d["sender"], "sender"),
                    trustee_index(d["recipient"], "recipient"),
-                   _hex_from_json(d["ciphertext"], "share ciphertext"))
+                   bytes_from_hex(d["ciphertext"], "share ciphertext", max_length=4096))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,15 @@ The bottom layer: every domain module uses these so that a bad value raises the 
 specific error with the same wording wherever it enters.
 """
 
+import re
+
 from zkvote.errors import FieldRangeError, InvalidArgument, InvalidEncoding
+
+#: The most digits a decimal string may have: far above every modulus here (r, p, l < 10^77)
+#: and far below Python's int/str conversion limit (4300 digits).
+MAX_DECIMAL_DIGITS = 100
+
+_DECIMAL = re.compile(r"0|[1-9][0-9]*")
 
 
 def check_int(value: object, what: str) -> int:
@@ -26,8 +34,37 @@ def check_range(value: object, limit: int, what: str, limit_name: str = "the mod
     """
     value = check_int(value, what)
     if not 0 <= value < limit:
-        raise FieldRangeError(f"{what} must satisfy 0 <= value < {limit_name}")
+        raise _out_of_range(what, limit_name)
     return value
+
+
+def _out_of_range(what: str, limit_name: str) -> FieldRangeError:
+    return FieldRangeError(f"{what} must satisfy 0 <= value < {limit_name}")
+
+
+def parse_decimal(value: object, what: str, limit: int | None = None,
+                  limit_name: str = "the modulus") -> int:
+    """The int that ``value``, a canonical decimal string, spells: ASCII digits only, no sign,
+    no leading zero, at most MAX_DECIMAL_DIGITS digits; below ``limit`` when one is given.
+
+    The one parser of the decimal strings that JSON documents, command arguments and query
+    parameters carry (field elements, scalars, coordinates, amounts): one value, one spelling.
+    Raises InvalidEncoding for a non-str or another spelling (``"033"``, ``"+3"``, ``" 3"``,
+    ``"3.0"``); FieldRangeError (``"{what} must satisfy 0 <= value < {limit_name}"``, as
+    :func:`check_range`) for a value >= ``limit``. With no ``limit``, more than
+    MAX_DECIMAL_DIGITS digits is InvalidEncoding; with one, it is out of range.
+    """
+    if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
+        shown = f"{value!r:.40}" if isinstance(value, str) else type(value).__name__
+        raise InvalidEncoding(f"{what}: expected a canonical decimal string, got {shown}")
+    if len(value) > MAX_DECIMAL_DIGITS:
+        if limit is None:
+            raise InvalidEncoding(f"{what}: more than {MAX_DECIMAL_DIGITS} digits")
+        raise _out_of_range(what, limit_name)
+    n = int(value)
+    if limit is not None and n >= limit:
+        raise _out_of_range(what, limit_name)
+    return n
 
 
 def check_secret_scalar(value: object, what: str = "secret scalar") -> int:

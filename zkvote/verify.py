@@ -87,11 +87,11 @@ from zkvote.record_files import (
     parse_index,
     read_record_files,
 )
-from zkvote.sigma import parse_decimal
 from zkvote.snark.keys import prepare_verifying_key
 from zkvote.snark.verifier import batch_verify, find_invalid
 from zkvote.tally import classify_board, context_of, decode_points, verify_partials
 from zkvote.threshold import verify_dkg_transcript
+from zkvote.validate import parse_decimal
 
 STEPS = (
     "files, schema and index",
@@ -385,7 +385,7 @@ def _nullifiers(p: _Parsed) -> list[int]:
     out = []
     for line in p.board:
         try:
-            out.append(parse_decimal(line.ballot.get("nullifier"), FR_MODULUS, "nullifier"))
+            out.append(parse_decimal(line.ballot.get("nullifier"), "nullifier", FR_MODULUS))
         except InvalidInput as exc:
             raise _StepFailed(f"ballot at position {line.position}: {exc}") from None
     return out

@@ -229,7 +229,8 @@ def test_public_signal_not_below_r_raises_field_range_error():
         public_to_json([R])
 
 
-@pytest.mark.parametrize("text", ["", "[", b"\xff", "{\"a\": 1}", "[[\"1\"]]"])
+@pytest.mark.parametrize("text", ["", "[", b"\xff", "{\"a\": 1}", "[[\"1\"]]",
+                                  "[" + "9" * 5000 + "]"])  # beyond int()'s 4300 digits
 def test_malformed_json_text_raises_invalid_encoding(text):
     with pytest.raises(InvalidEncoding):
         public_from_json(text)

@@ -126,8 +126,9 @@ def test_malformed_or_missing_files_exit_2(ceremony, tmp_path):
     assert_exit(run("ceremony", "phase2", "verify", tmp_path / "none.zkc2",
                     ceremony / "cube.r1cs"), 2, "none.zkc2")
     assert_exit(run("ceremony", "phase1", "new", 0, tmp_path / "x.zkc1"), 2, "power")
-    assert_exit(run("ceremony", "phase1", "contribute", ceremony / "p2.zkc1",
-                    tmp_path / "y.zkc1", "--name", "bad\x07name"), 2, "control")
+    for phase, src, out in (("phase1", "p2.zkc1", "y.zkc1"), ("phase2", "q2.zkc2", "y.zkc2")):
+        assert_exit(run("ceremony", phase, "contribute", ceremony / src, tmp_path / out,
+                        "--name", "bad\x07name"), 2, "control")
 
 
 def test_phase2_with_another_circuit_exits_1(ceremony):
