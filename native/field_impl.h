@@ -142,7 +142,8 @@ static inline void mont_sub(uint64_t out[4], const uint64_t a[4], const uint64_t
     "mulxq 24(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
     "adcxq %[z], %[" #T4 "]\n\t"
 
-/* CIOS Montgomery multiplication, no-carry variant (m < 2^254 keeps t below 2m). */
+/* CIOS Montgomery multiplication, no-carry variant (m < 2^254 keeps t below 2m). Operands may
+ * also lie in [0, 2m): a b / 2^256 < m still (4m < 2^256), so the result is canonical. */
 static inline void mont_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
                             const uint64_t m[4], uint64_t inv) {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi, z, d0, d1, d2, d3;
@@ -198,7 +199,8 @@ static inline void mont_sub(uint64_t out[4], const uint64_t a[4], const uint64_t
     }
 }
 
-/* CIOS Montgomery multiplication, no-carry variant (valid because m[3] < 2^63 - 1). */
+/* CIOS Montgomery multiplication, no-carry variant (valid because m[3] < 2^63 - 1). As the
+ * asm version, operands in [0, 2m) are accepted: every partial sum stays below 2^256. */
 static inline void mont_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
                             const uint64_t m[4], uint64_t inv) {
     uint64_t t[4] = {0, 0, 0, 0};
@@ -300,6 +302,8 @@ static inline void fq_from_u64(zkv_fq *o, uint64_t v) {
 }
 /* out = a^e for a public exponent e (little-endian limbs); CT in a. */
 void fq_pow(zkv_fq *out, const zkv_fq *a, const uint64_t e[4]);
+/* out = 1/a (0 for 0) by a variable-time binary GCD: public a only (fields.c). */
+void fq_inv_vartime(zkv_fq *out, const zkv_fq *a);
 
 /* ------------------------------------------------------------ Fr */
 static inline void fr_add(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) { mont_add(o->l, a->l, b->l, FR_MOD); }
@@ -370,5 +374,330 @@ static inline void fq_mul_lazy(zkv_fq *o, const zkv_fq *a, const zkv_fq *b) { fq
 static inline void fq_lazy_reduce(zkv_fq *o, const zkv_fq *a) {
     mont_reduce_once(o->l, a->l, FQ_MOD);
 }
+
+/* ------------------------------------------------------------ 512-bit products (lazy reduction) */
+/*
+ * The pieces of Fq2 arithmetic with one Montgomery reduction per output coefficient instead of
+ * one per product: wide_mul gives the full 512-bit product, the wide_sub* helpers combine
+ * products, and wide_redc reduces once. Bounds the caller must keep (m = FQ_MOD or FR_MOD, both
+ * below 2^254): wide_mul takes any a, b < 2^256; wide_redc needs t < m * 2^256 and returns
+ * t / 2^256 mod m canonical (< m). Constant time, like everything in this file.
+ */
+#ifdef ZKV_FIELD_ASM
+/* One row of the schoolbook product: (T0..T4) += a * b[I]; T4 must be zero on entry. */
+#define ZKV_ASM_MULROW(I, T0, T1, T2, T3, T4)                                                  \
+    "xorl %k[z], %k[z]\n\t"                                                                    \
+    "movq " #I "(%[b]), %%rdx\n\t"                                                             \
+    "mulxq 0(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T0 "]\n\t adoxq %[hi], %[" #T1 "]\n\t" \
+    "mulxq 8(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T1 "]\n\t adoxq %[hi], %[" #T2 "]\n\t" \
+    "mulxq 16(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T2 "]\n\t adoxq %[hi], %[" #T3 "]\n\t"\
+    "mulxq 24(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
+    "adcxq %[z], %[" #T4 "]\n\t"
+
+/* out[0..7] = a * b. The finished low word of each row goes straight to memory, so the
+ * accumulator stays five registers wide. */
+static inline void wide_mul(uint64_t out[8], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t t0, t1, t2, t3, t4, lo, hi, z;
+    /* the first row lands in an empty accumulator: one plain carry chain */
+    __asm__("movq 0(%[b]), %%rdx\n\t"
+            "mulxq 0(%[a]), %[t0], %[t1]\n\t"
+            "mulxq 8(%[a]), %[lo], %[t2]\n\t addq %[lo], %[t1]\n\t"
+            "mulxq 16(%[a]), %[lo], %[t3]\n\t adcq %[lo], %[t2]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t4]\n\t adcq %[lo], %[t3]\n\t"
+            "adcq $0, %[t4]\n\t"
+            "movq %[t0], 0(%[o])\n\t"
+            "xorl %k[t0], %k[t0]\n\t"
+            ZKV_ASM_MULROW(8, t1, t2, t3, t4, t0) "movq %[t1], 8(%[o])\n\t"
+            "xorl %k[t1], %k[t1]\n\t"
+            ZKV_ASM_MULROW(16, t2, t3, t4, t0, t1) "movq %[t2], 16(%[o])\n\t"
+            "xorl %k[t2], %k[t2]\n\t"
+            ZKV_ASM_MULROW(24, t3, t4, t0, t1, t2) "movq %[t3], 24(%[o])\n\t"
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z), "=m"(*(uint64_t(*)[8])out)
+            : [a] "r"(a), [b] "r"(b), [o] "r"(out), "m"(*(const uint64_t(*)[4])a),
+              "m"(*(const uint64_t(*)[4])b)
+            : "rdx", "cc");
+    out[4] = t4;
+    out[5] = t0;
+    out[6] = t1;
+    out[7] = t2;
+}
+
+/* One Montgomery reduction round: (T0..T4) += q * m with q making T0 zero; T4 zero on entry. */
+#define ZKV_ASM_REDROUND(T0, T1, T2, T3, T4)                                                   \
+    "movq %[" #T0 "], %%rdx\n\t"                                                               \
+    "imulq %[inv], %%rdx\n\t"                                                                  \
+    "xorl %k[z], %k[z]\n\t"                                                                    \
+    "mulxq 0(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T0 "]\n\t adoxq %[hi], %[" #T1 "]\n\t" \
+    "mulxq 8(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T1 "]\n\t adoxq %[hi], %[" #T2 "]\n\t" \
+    "mulxq 16(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T2 "]\n\t adoxq %[hi], %[" #T3 "]\n\t"\
+    "mulxq 24(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
+    "adcxq %[z], %[" #T4 "]\n\t"
+
+/* out = t / 2^256 mod m, canonical, for t < m * 2^256. Reducing the low half alone gives
+ * (t_lo + q m) / 2^256 <= m; adding the high half (< m) keeps the sum below 2m, so one
+ * conditional subtraction finishes. */
+static inline void wide_redc(uint64_t out[4], const uint64_t t[8], const uint64_t m[4],
+                             uint64_t inv) {
+    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = 0, lo, hi, z, d0, d1, d2, d3;
+    __asm__(ZKV_ASM_REDROUND(t0, t1, t2, t3, t4) ZKV_ASM_REDROUND(t1, t2, t3, t4, t0)
+                ZKV_ASM_REDROUND(t2, t3, t4, t0, t1) ZKV_ASM_REDROUND(t3, t4, t0, t1, t2)
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z)
+            : [m] "r"(m), [inv] "r"(inv), "m"(*(const uint64_t(*)[4])m)
+            : "rdx", "cc");
+    /* the result words are t4, t0, t1, t2 */
+    __asm__("addq 32(%[h]), %[t0]\n\t"
+            "adcq 40(%[h]), %[t1]\n\t"
+            "adcq 48(%[h]), %[t2]\n\t"
+            "adcq 56(%[h]), %[t3]\n\t" ZKV_ASM_CSUB
+            : [t0] "+&r"(t4), [t1] "+&r"(t0), [t2] "+&r"(t1), [t3] "+&r"(t2), [d0] "=&r"(d0),
+              [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
+            : [h] "r"(t), [m] "r"(m), "m"(*(const uint64_t(*)[8])t),
+              "m"(*(const uint64_t(*)[4])m)
+            : "cc");
+    out[0] = d0;
+    out[1] = d1;
+    out[2] = d2;
+    out[3] = d3;
+}
+
+/* out = x - y over 512 bits; the caller guarantees x >= y. out may alias x or y. */
+static inline void wide_sub(uint64_t out[8], const uint64_t x[8], const uint64_t y[8]) {
+    uint64_t w;
+    __asm__("movq 0(%[x]), %[w]\n\t subq 0(%[y]), %[w]\n\t movq %[w], 0(%[o])\n\t"
+            "movq 8(%[x]), %[w]\n\t sbbq 8(%[y]), %[w]\n\t movq %[w], 8(%[o])\n\t"
+            "movq 16(%[x]), %[w]\n\t sbbq 16(%[y]), %[w]\n\t movq %[w], 16(%[o])\n\t"
+            "movq 24(%[x]), %[w]\n\t sbbq 24(%[y]), %[w]\n\t movq %[w], 24(%[o])\n\t"
+            "movq 32(%[x]), %[w]\n\t sbbq 32(%[y]), %[w]\n\t movq %[w], 32(%[o])\n\t"
+            "movq 40(%[x]), %[w]\n\t sbbq 40(%[y]), %[w]\n\t movq %[w], 40(%[o])\n\t"
+            "movq 48(%[x]), %[w]\n\t sbbq 48(%[y]), %[w]\n\t movq %[w], 48(%[o])\n\t"
+            "movq 56(%[x]), %[w]\n\t sbbq 56(%[y]), %[w]\n\t movq %[w], 56(%[o])\n\t"
+            : [w] "=&r"(w), "=m"(*(uint64_t(*)[8])out)
+            : [x] "r"(x), [y] "r"(y), [o] "r"(out), "m"(*(const uint64_t(*)[8])x),
+              "m"(*(const uint64_t(*)[8])y)
+            : "cc");
+}
+
+/* out = x - y + (m * 2^256 if x < y), for x, y < m * 2^256: the result stays in
+ * [0, m * 2^256), ready for wide_redc, and is congruent to x - y mod m. */
+static inline void wide_sub_mod(uint64_t out[8], const uint64_t x[8], const uint64_t y[8],
+                                const uint64_t m[4]) {
+    uint64_t w, q1, q2, h0, h1, h2, h3, k;
+    __asm__("movq 0(%[x]), %[w]\n\t subq 0(%[y]), %[w]\n\t movq %[w], 0(%[o])\n\t"
+            "movq 8(%[x]), %[w]\n\t sbbq 8(%[y]), %[w]\n\t movq %[w], 8(%[o])\n\t"
+            "movq 16(%[x]), %[w]\n\t sbbq 16(%[y]), %[w]\n\t movq %[w], 16(%[o])\n\t"
+            "movq 24(%[x]), %[w]\n\t sbbq 24(%[y]), %[w]\n\t movq %[w], 24(%[o])\n\t"
+            "movq 32(%[x]), %[h0]\n\t sbbq 32(%[y]), %[h0]\n\t"
+            "movq 40(%[x]), %[h1]\n\t sbbq 40(%[y]), %[h1]\n\t"
+            "movq 48(%[x]), %[h2]\n\t sbbq 48(%[y]), %[h2]\n\t"
+            "movq 56(%[x]), %[h3]\n\t sbbq 56(%[y]), %[h3]\n\t"
+            "sbbq %[k], %[k]\n\t" /* all ones when x < y */
+            "movq %[k], %[w]\n\t andq 0(%[m]), %[w]\n\t"
+            "movq %[k], %[q1]\n\t andq 8(%[m]), %[q1]\n\t"
+            "movq %[k], %[q2]\n\t andq 16(%[m]), %[q2]\n\t"
+            "andq 24(%[m]), %[k]\n\t"
+            "addq %[w], %[h0]\n\t adcq %[q1], %[h1]\n\t adcq %[q2], %[h2]\n\t adcq %[k], %[h3]\n\t"
+            "movq %[h0], 32(%[o])\n\t movq %[h1], 40(%[o])\n\t"
+            "movq %[h2], 48(%[o])\n\t movq %[h3], 56(%[o])\n\t"
+            : [w] "=&r"(w), [q1] "=&r"(q1), [q2] "=&r"(q2), [h0] "=&r"(h0), [h1] "=&r"(h1),
+              [h2] "=&r"(h2), [h3] "=&r"(h3), [k] "=&r"(k), "=m"(*(uint64_t(*)[8])out)
+            : [x] "r"(x), [y] "r"(y), [o] "r"(out), [m] "r"(m),
+              "m"(*(const uint64_t(*)[8])x), "m"(*(const uint64_t(*)[8])y),
+              "m"(*(const uint64_t(*)[4])m)
+            : "cc");
+}
+
+/* out = a + b without reduction (a, b < 2^255, so no carry out of the top limb). */
+static inline void limbs_add_nr(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3];
+    __asm__("addq 0(%[b]), %[t0]\n\t"
+            "adcq 8(%[b]), %[t1]\n\t"
+            "adcq 16(%[b]), %[t2]\n\t"
+            "adcq 24(%[b]), %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3)
+            : [b] "r"(b), "m"(*(const uint64_t(*)[4])b)
+            : "cc");
+    out[0] = t0;
+    out[1] = t1;
+    out[2] = t2;
+    out[3] = t3;
+}
+
+/* out = a - b without reduction; the caller guarantees a >= b. */
+static inline void limbs_sub_nr(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3];
+    __asm__("subq 0(%[b]), %[t0]\n\t"
+            "sbbq 8(%[b]), %[t1]\n\t"
+            "sbbq 16(%[b]), %[t2]\n\t"
+            "sbbq 24(%[b]), %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3)
+            : [b] "r"(b), "m"(*(const uint64_t(*)[4])b)
+            : "cc");
+    out[0] = t0;
+    out[1] = t1;
+    out[2] = t2;
+    out[3] = t3;
+}
+
+#else /* portable C */
+
+static inline void wide_mul(uint64_t out[8], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < 4; j++) {
+            zkv_u128 s = (zkv_u128)a[j] * b[i] + t[i + j] + carry;
+            t[i + j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        t[i + 4] = carry;
+    }
+    memcpy(out, t, sizeof t);
+}
+
+static inline void wide_redc(uint64_t out[4], const uint64_t t[8], const uint64_t m[4],
+                             uint64_t inv) {
+    uint64_t lo[5] = {t[0], t[1], t[2], t[3], 0}, r[4];
+    /* reduce the low half: (t_lo + q m) / 2^256 <= m */
+    for (int i = 0; i < 4; i++) {
+        uint64_t q = lo[0] * inv, carry = 0;
+        for (int j = 0; j < 4; j++) {
+            zkv_u128 s = (zkv_u128)q * m[j] + lo[j] + carry;
+            lo[j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        lo[4] += carry;
+        for (int j = 0; j < 4; j++) lo[j] = lo[j + 1];
+        lo[4] = 0;
+    }
+    /* plus the high half (< m): below 2m */
+    uint64_t carry = 0;
+    for (int j = 0; j < 4; j++) {
+        zkv_u128 s = (zkv_u128)lo[j] + t[4 + j] + carry;
+        r[j] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    mont_reduce_once(out, r, m);
+}
+
+static inline void wide_sub(uint64_t out[8], const uint64_t x[8], const uint64_t y[8]) {
+    uint64_t borrow = 0;
+    for (int k = 0; k < 8; k++) {
+        zkv_u128 s = (zkv_u128)x[k] - y[k] - borrow;
+        out[k] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+}
+
+static inline void wide_sub_mod(uint64_t out[8], const uint64_t x[8], const uint64_t y[8],
+                                const uint64_t m[4]) {
+    uint64_t borrow = 0;
+    for (int k = 0; k < 8; k++) {
+        zkv_u128 s = (zkv_u128)x[k] - y[k] - borrow;
+        out[k] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t mask = 0 - borrow, carry = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)out[4 + k] + (m[k] & mask) + carry;
+        out[4 + k] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
+static inline void limbs_add_nr(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t carry = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)a[k] + b[k] + carry;
+        out[k] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
+static inline void limbs_sub_nr(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t borrow = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 s = (zkv_u128)a[k] - b[k] - borrow;
+        out[k] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+}
+#endif
+
+
+/* ------------------------------------------------------------ small multiples in Fq */
+/* floor(2^124 / (floor(p / 2^193) + 1)): the reciprocal behind fq_mul9_add's quotient estimate. */
+static const uint64_t FQ_SMALL_QUOT_RECIP = 0xa948e8c4c474094eULL;
+
+/*
+ * out = 9 u + v mod p for u < p, v <= p, constant time. x = 9u + v < 10p < 2^257; the estimate
+ * q = floor((x >> 193) RECIP / 2^124) never exceeds floor(x / p) and falls short of it by at
+ * most one (the truncations lose far less than 1/p of the quotient), so x - q p < 2p fits the
+ * low four words and one conditional subtraction finishes.
+ */
+#ifdef ZKV_FIELD_ASM
+static inline void fq_mul9_add(zkv_fq *o, const uint64_t u[4], const uint64_t v[4]) {
+    uint64_t x0, x1, x2, x3, x4, p0, p1, p2, p3, d0, d1, d2, d3;
+    /* the pointer registers double as scratch once the operands are loaded */
+    uint64_t ur = (uint64_t)u, vr = (uint64_t)v;
+    __asm__("movq $9, %%rdx\n\t"
+            "mulxq 0(%[u]), %[x0], %[x1]\n\t"
+            "mulxq 8(%[u]), %[p0], %[x2]\n\t"
+            "mulxq 16(%[u]), %[p1], %[x3]\n\t"
+            "mulxq 24(%[u]), %[p2], %[x4]\n\t"
+            "addq %[p0], %[x1]\n\t adcq %[p1], %[x2]\n\t adcq %[p2], %[x3]\n\t adcq $0, %[x4]\n\t"
+            "addq 0(%[v]), %[x0]\n\t adcq 8(%[v]), %[x1]\n\t adcq 16(%[v]), %[x2]\n\t"
+            "adcq 24(%[v]), %[x3]\n\t adcq $0, %[x4]\n\t"
+            "movq %[x3], %%rdx\n\t"
+            "shrdq $1, %[x4], %%rdx\n\t"
+            "mulxq %[recip], %[p0], %%rdx\n\t"
+            "shrq $60, %%rdx\n\t"
+            /* q p mod 2^256 (x - q p < 2^256, so the top word is not needed) */
+            "movq %%rdx, %[u]\n\t imulq 24(%[m]), %[u]\n\t"
+            "mulxq 0(%[m]), %[p0], %[p1]\n\t"
+            "mulxq 8(%[m]), %[x4], %[p2]\n\t"
+            "mulxq 16(%[m]), %[v], %[p3]\n\t"
+            "addq %[x4], %[p1]\n\t adcq %[v], %[p2]\n\t adcq %[u], %[p3]\n\t"
+            "subq %[p0], %[x0]\n\t sbbq %[p1], %[x1]\n\t sbbq %[p2], %[x2]\n\t sbbq %[p3], %[x3]\n\t"
+            : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4),
+              [p0] "=&r"(p0), [p1] "=&r"(p1), [p2] "=&r"(p2), [p3] "=&r"(p3), [u] "+&r"(ur),
+              [v] "+&r"(vr)
+            : [m] "r"(FQ_MOD), [recip] "m"(FQ_SMALL_QUOT_RECIP), "m"(*(const uint64_t(*)[4])u),
+              "m"(*(const uint64_t(*)[4])v), "m"(*(const uint64_t(*)[4])FQ_MOD)
+            : "rdx", "cc");
+    __asm__(ZKV_ASM_CSUB
+            : [d0] "=&r"(d0), [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
+            : [t0] "r"(x0), [t1] "r"(x1), [t2] "r"(x2), [t3] "r"(x3), [m] "r"(FQ_MOD),
+              "m"(*(const uint64_t(*)[4])FQ_MOD)
+            : "cc");
+    o->l[0] = d0;
+    o->l[1] = d1;
+    o->l[2] = d2;
+    o->l[3] = d3;
+}
+#else
+static inline void fq_mul9_add(zkv_fq *o, const uint64_t u[4], const uint64_t v[4]) {
+    uint64_t x[5], r[4];
+    zkv_u128 acc = 0;
+    for (int k = 0; k < 4; k++) {
+        acc += (zkv_u128)u[k] * 9 + v[k];
+        x[k] = (uint64_t)acc;
+        acc >>= 64;
+    }
+    x[4] = (uint64_t)acc;
+    uint64_t xt = (x[3] >> 1) | (x[4] << 63);
+    uint64_t q = (uint64_t)(((zkv_u128)xt * FQ_SMALL_QUOT_RECIP) >> 64) >> 60;
+    uint64_t carry = 0, borrow = 0;
+    for (int k = 0; k < 4; k++) {
+        zkv_u128 m = (zkv_u128)q * FQ_MOD[k] + carry;
+        carry = (uint64_t)(m >> 64);
+        zkv_u128 s = (zkv_u128)x[k] - (uint64_t)m - borrow;
+        r[k] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    mont_reduce_once(o->l, r, FQ_MOD);
+}
+#endif
 
 #endif

@@ -146,6 +146,196 @@ zkv_error zkv_fq_inv(zkv_fq *out, const zkv_fq *a) {
     return zero ? ZKV_NOT_INVERTIBLE : ZKV_OK;
 }
 
+/* ------------------------------------------------------------ variable-time inversion */
+/*
+ * Bernstein-Yang "safegcd" (2019) with the variable-time refinements: divsteps are applied in
+ * batches of 62 to the low 64 bits of f and g, a run of zeros in g is consumed in one shift,
+ * and the loop stops as soon as g = 0 instead of after the worst-case count. Numbers are held
+ * as five signed 62-bit limbs (value = sum l[i] 2^(62 i); limbs 0..len-2 in [0, 2^62), the
+ * top one signed) so that a batch's 2x2 transition matrix applies with 64x64 -> 128-bit
+ * products. Invariants: f = d x and g = e x (mod p); at the end g = 0 and f = +-1, so
+ * x^-1 = +-d. Branches on the value: for public inputs only.
+ */
+#define BY_M62 (UINT64_MAX >> 2)
+static const int64_t BY_P62[5] = {0x3c208c16d87cfd47LL, 0x1e05aa45a1c72a34LL,
+                                  0x05045b68181585d9LL, 0x19139cb84c680a6eLL, 0x30LL};
+#define BY_P_INV62 0x382df87d1b799c77ULL /* p^-1 mod 2^62 */
+/* R^3 mod p (R = 2^256): turns the plain inverse of a Montgomery limb value into Montgomery
+ * form with one multiplication. */
+static const uint64_t BY_FQ_R3[4] = {0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL,
+                                     0xef7f0b0c0ada0afbULL, 0x20fd6e902d592544ULL};
+
+typedef struct {
+    int64_t u, v, q, r; /* 2^62 (f', g') = (u f + v g, q f + r g) */
+} by_matrix;
+
+static inline int64_t by_shl(int64_t x, int s) { return (int64_t)((uint64_t)x << s); }
+
+/*
+ * 62 divsteps on the low words (f odd). The f row of the matrix doubles with every halving of
+ * g, so after 62 of them |u| + |v| <= 2^62 and |q| + |r| <= 2^62. Returns the new delta.
+ */
+static int64_t by_divsteps_62(int64_t delta, uint64_t f, uint64_t g, by_matrix *t) {
+    int64_t u = 1, v = 0, q = 0, r = 1;
+    int left = 62;
+    for (;;) {
+        int z = __builtin_ctzll(g | (1ULL << left));
+        g >>= z;
+        u = by_shl(u, z);
+        v = by_shl(v, z);
+        delta += z;
+        left -= z;
+        if (left == 0) break;
+        /* g is odd: combine so that it becomes even; the next pass halves it */
+        if (delta > 0) {
+            int64_t tu = u, tv = v;
+            uint64_t tf = f;
+            delta = -delta;
+            f = g;
+            g -= tf;
+            u = q;
+            v = r;
+            q -= tu;
+            r -= tv;
+        } else {
+            g += f;
+            q += u;
+            r += v;
+        }
+    }
+    t->u = u;
+    t->v = v;
+    t->q = q;
+    t->r = r;
+    return delta;
+}
+
+/* (f, g) <- matrix (f, g) / 2^62 on the first len limbs (the division is exact). */
+static void by_update_fg(int64_t f[5], int64_t g[5], const by_matrix *t, int len) {
+    __int128 cf = (__int128)t->u * f[0] + (__int128)t->v * g[0];
+    __int128 cg = (__int128)t->q * f[0] + (__int128)t->r * g[0];
+    cf >>= 62;
+    cg >>= 62;
+    for (int i = 1; i < len; i++) {
+        cf += (__int128)t->u * f[i] + (__int128)t->v * g[i];
+        cg += (__int128)t->q * f[i] + (__int128)t->r * g[i];
+        f[i - 1] = (int64_t)((uint64_t)cf & BY_M62);
+        g[i - 1] = (int64_t)((uint64_t)cg & BY_M62);
+        cf >>= 62;
+        cg >>= 62;
+    }
+    f[len - 1] = (int64_t)cf;
+    g[len - 1] = (int64_t)cg;
+}
+
+/* x - p if that is not negative, else x (x in (-p, 2p) -> (-p, p)). */
+static void by_sub_p_if_ge(int64_t x[5]) {
+    int64_t t[5];
+    __int128 c = 0;
+    for (int i = 0; i < 5; i++) {
+        c += (__int128)x[i] - BY_P62[i];
+        t[i] = i < 4 ? (int64_t)((uint64_t)c & BY_M62) : (int64_t)c;
+        c >>= 62;
+    }
+    if (t[4] >= 0) memcpy(x, t, sizeof t);
+}
+
+/* (d, e) <- matrix (d, e) / 2^62 mod p. Adding md p, ep p (md, me in [0, 2^62)) makes the
+ * division exact; from |d|, |e| < p and |u| + |v| <= 2^62 the result lies in (-p, 2p), and
+ * one conditional subtraction brings it back into (-p, p). */
+static void by_update_de(int64_t d[5], int64_t e[5], const by_matrix *t) {
+    __int128 cd = (__int128)t->u * d[0] + (__int128)t->v * e[0];
+    __int128 ce = (__int128)t->q * d[0] + (__int128)t->r * e[0];
+    uint64_t md = ((0 - (uint64_t)cd) * BY_P_INV62) & BY_M62;
+    uint64_t me = ((0 - (uint64_t)ce) * BY_P_INV62) & BY_M62;
+    cd += (__int128)BY_P62[0] * md;
+    ce += (__int128)BY_P62[0] * me;
+    cd >>= 62;
+    ce >>= 62;
+    for (int i = 1; i < 5; i++) {
+        cd += (__int128)t->u * d[i] + (__int128)t->v * e[i] + (__int128)BY_P62[i] * md;
+        ce += (__int128)t->q * d[i] + (__int128)t->r * e[i] + (__int128)BY_P62[i] * me;
+        d[i - 1] = (int64_t)((uint64_t)cd & BY_M62);
+        e[i - 1] = (int64_t)((uint64_t)ce & BY_M62);
+        cd >>= 62;
+        ce >>= 62;
+    }
+    d[4] = (int64_t)cd;
+    e[4] = (int64_t)ce;
+    by_sub_p_if_ge(d);
+    by_sub_p_if_ge(e);
+}
+
+/* out = x^-1 mod p for the plain integer 0 <= x < p (0 -> 0). */
+static void by_inv_fq(uint64_t out[4], const uint64_t x[4]) {
+    int64_t d[5] = {0, 0, 0, 0, 0}, e[5] = {1, 0, 0, 0, 0}, f[5], g[5];
+    memcpy(f, BY_P62, sizeof f);
+    g[0] = (int64_t)(x[0] & BY_M62);
+    g[1] = (int64_t)(((x[0] >> 62) | (x[1] << 2)) & BY_M62);
+    g[2] = (int64_t)(((x[1] >> 60) | (x[2] << 4)) & BY_M62);
+    g[3] = (int64_t)(((x[2] >> 58) | (x[3] << 6)) & BY_M62);
+    g[4] = (int64_t)(x[3] >> 56);
+    int64_t delta = 1;
+    int len = 5;
+    for (;;) {
+        int64_t any = 0;
+        for (int i = 0; i < len; i++) any |= g[i];
+        if (any == 0) break;
+        by_matrix t;
+        uint64_t f0 = (uint64_t)f[0], g0 = (uint64_t)g[0];
+        if (len > 1) {
+            f0 |= (uint64_t)f[1] << 62;
+            g0 |= (uint64_t)g[1] << 62;
+        }
+        delta = by_divsteps_62(delta, f0, g0, &t);
+        by_update_de(d, e, &t);
+        by_update_fg(f, g, &t, len);
+        /* drop a top limb that only carries the sign, folding it into the one below */
+        int64_t fn = f[len - 1], gn = g[len - 1];
+        if (len > 1 && (fn == 0 || fn == -1) && (gn == 0 || gn == -1)) {
+            f[len - 2] = (int64_t)((uint64_t)f[len - 2] | ((uint64_t)fn << 62));
+            g[len - 2] = (int64_t)((uint64_t)g[len - 2] | ((uint64_t)gn << 62));
+            len--;
+        }
+    }
+    /* f = +-1 (or p for x = 0, with d = 0): x^-1 = sign(f) d, d in (-p, p) */
+    if (f[len - 1] < 0) {
+        __int128 c = 0;
+        for (int i = 0; i < 5; i++) {
+            c -= d[i];
+            d[i] = i < 4 ? (int64_t)((uint64_t)c & BY_M62) : (int64_t)c;
+            c >>= 62;
+        }
+    }
+    if (d[4] < 0) {
+        __int128 c = 0;
+        for (int i = 0; i < 5; i++) {
+            c += (__int128)d[i] + BY_P62[i];
+            d[i] = i < 4 ? (int64_t)((uint64_t)c & BY_M62) : (int64_t)c;
+            c >>= 62;
+        }
+    }
+    out[0] = (uint64_t)d[0] | ((uint64_t)d[1] << 62);
+    out[1] = ((uint64_t)d[1] >> 2) | ((uint64_t)d[2] << 60);
+    out[2] = ((uint64_t)d[2] >> 4) | ((uint64_t)d[3] << 58);
+    out[3] = ((uint64_t)d[3] >> 6) | ((uint64_t)d[4] << 56);
+}
+
+void fq_inv_vartime(zkv_fq *out, const zkv_fq *a) {
+    uint64_t t[4];
+    by_inv_fq(t, a->l);
+    mont_mul(out->l, t, BY_FQ_R3, FQ_MOD, FQ_INV);
+}
+
+zkv_error zkv_fq_inv_vartime(zkv_fq *out, const zkv_fq *a) {
+    if (fq_is_zero(a)) {
+        fq_set_zero(out);
+        return ZKV_NOT_INVERTIBLE;
+    }
+    fq_inv_vartime(out, a);
+    return ZKV_OK;
+}
+
 zkv_error zkv_fq_sqrt(zkv_fq *out, const zkv_fq *a) {
     zkv_fq s, check;
     fq_pow(&s, a, FQ_SQRT_EXP);

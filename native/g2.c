@@ -435,7 +435,7 @@ static inline void g2_vpoint(zkv_g2_affine *o, const zkv_g2_affine *pts, uint32_
 #define MSM_F_SQR(o, a) fq2_sqr(o, a)
 #define MSM_F_SET_ONE(o) fq2_set_one(o)
 #define MSM_F_EQUAL(a, b) fq2_equal(a, b)
-#define MSM_F_INV(o, a) tw_fq2_inv(o, a)
+#define MSM_F_INV(o, a) tw_fq2_inv_vartime(o, a) /* the whole engine is variable-time */
 #define MSM_BA_VPOINT(o, s, e) g2_vpoint(o, (s)->pts, e)
 #define MSM_SET_ZERO(p) g2_set_zero(p)
 #define MSM_ADD(o, a, b) zkv_g2_add(o, a, b)

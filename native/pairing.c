@@ -178,7 +178,7 @@ void zkv_g2_prepare(zkv_g2_prepared *out, const zkv_g2_affine *q) {
      * multiples of Q met in the loop are not +-1 mod r). */
     prefix[0] = l[0].a;
     for (int j = 1; j < k; j++) fq2_mul(&prefix[j], &prefix[j - 1], &l[j].a);
-    tw_fq2_inv(&inv, &prefix[k - 1]);
+    tw_fq2_inv_vartime(&inv, &prefix[k - 1]); /* Q is public */
     for (int j = k - 1; j >= 0; j--) {
         if (j > 0) {
             fq2_mul(&t, &inv, &prefix[j - 1]); /* 1/a_j */
@@ -189,6 +189,21 @@ void zkv_g2_prepare(zkv_g2_prepared *out, const zkv_g2_affine *q) {
         fq2_mul(&out->lines[j][0], &l[j].b, &t);
         fq2_mul(&out->lines[j][1], &l[j].c, &t);
     }
+}
+
+/* v[i] <- 1/v[i] for n nonzero public values (Montgomery's trick, one vartime inversion);
+ * scratch holds n. */
+static void pr_fq_batch_inv_vartime(zkv_fq *v, size_t n, zkv_fq *scratch) {
+    zkv_fq inv, t;
+    scratch[0] = v[0];
+    for (size_t i = 1; i < n; i++) fq_mul(&scratch[i], &scratch[i - 1], &v[i]);
+    fq_inv_vartime(&inv, &scratch[n - 1]);
+    for (size_t i = n - 1; i > 0; i--) {
+        fq_mul(&t, &inv, &scratch[i - 1]);
+        fq_mul(&inv, &inv, &v[i]);
+        v[i] = t;
+    }
+    v[0] = inv;
 }
 
 /* Miller loop of up to PAIR_CHUNK plain and PAIR_CHUNK prepared pairs sharing one
@@ -220,7 +235,7 @@ static void pr_miller_chunk(zkv_fq12 *f, const zkv_g1_affine *ps, const zkv_g2_a
     fq12_set_one(f);
     if (nn + mm == 0) return;
     /* yP != 0 for every point of G1 (no point of order 2), so the inversion succeeds */
-    if (mm > 0) zkv_fq_batch_inv(yps, yps, mm, scratch);
+    if (mm > 0) pr_fq_batch_inv_vartime(yps, mm, scratch);
     for (size_t j = 0; j < mm; j++) {
         pst[j].ys = yps[j];
         fq_mul(&pst[j].xs, &pst[j].xs, &yps[j]);
@@ -352,7 +367,7 @@ static void pr_final_exp_hard(zkv_fq12 *o, const zkv_fq12 *f) {
 void zkv_final_exp(zkv_fq12 *out, const zkv_fq12 *f) {
     zkv_fq12 t, inv;
     /* easy part: f^(p^6 - 1) = conj(f)/f, then ^(p^2 + 1) */
-    tw_fq12_inv(&inv, f);
+    tw_fq12_inv_vartime(&inv, f);
     fq12_conj(&t, f);
     fq12_mul(&t, &t, &inv);
     tw_fq12_frobenius(&inv, &t, 2);

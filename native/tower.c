@@ -8,21 +8,29 @@
 static const uint64_t TW_P_MINUS_2[4] = {0x3c208c16d87cfd45ULL, 0x97816a916871ca8dULL,
                                          0xb85045b68181585dULL, 0x30644e72e131a029ULL};
 
-/* 1/(a0 + a1 u) = (a0 - a1 u) / (a0^2 + a1^2): one inversion in Fq. */
-void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a) {
+/* 1/(a0 + a1 u) = (a0 - a1 u) / (a0^2 + a1^2): one inversion in Fq, by the given routine. */
+static void tw_fq2_inv_with(zkv_fq2 *o, const zkv_fq2 *a,
+                            void (*fq_inverse)(zkv_fq *, const zkv_fq *)) {
     zkv_fq n, t;
     fq_sqr(&n, &a->c0);
     fq_sqr(&t, &a->c1);
     fq_add(&n, &n, &t);
-    fq_pow(&n, &n, TW_P_MINUS_2); /* 0 stays 0, hence 1/0 = 0 */
+    fq_inverse(&n, &n); /* 0 stays 0, hence 1/0 = 0 */
     fq_mul(&o->c0, &a->c0, &n);
     fq_mul(&t, &a->c1, &n);
     fq_neg(&o->c1, &t);
 }
 
+static void tw_fq_inv_fermat(zkv_fq *o, const zkv_fq *a) { fq_pow(o, a, TW_P_MINUS_2); }
+
+void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a) { tw_fq2_inv_with(o, a, tw_fq_inv_fermat); }
+
+void tw_fq2_inv_vartime(zkv_fq2 *o, const zkv_fq2 *a) { tw_fq2_inv_with(o, a, fq_inv_vartime); }
+
 /* Via the norm to Fq2: with t0 = a0^2 - xi a1 a2, t1 = xi a2^2 - a0 a1, t2 = a1^2 - a0 a2,
  * a * (t0 + t1 v + t2 v^2) = a0 t0 + xi (a2 t1 + a1 t2), an element of Fq2. */
-void tw_fq6_inv(zkv_fq6 *o, const zkv_fq6 *a) {
+static void tw_fq6_inv_with(zkv_fq6 *o, const zkv_fq6 *a,
+                            void (*fq2_inverse)(zkv_fq2 *, const zkv_fq2 *)) {
     zkv_fq2 t0, t1, t2, x, d;
     fq2_sqr(&t0, &a->c0);
     fq2_mul(&x, &a->c1, &a->c2);
@@ -41,23 +49,32 @@ void tw_fq6_inv(zkv_fq6 *o, const zkv_fq6 *a) {
     fq2_mul_xi(&d, &d);
     fq2_mul(&x, &a->c0, &t0);
     fq2_add(&d, &d, &x);
-    tw_fq2_inv(&d, &d);
+    fq2_inverse(&d, &d);
     fq2_mul(&o->c0, &t0, &d);
     fq2_mul(&o->c1, &t1, &d);
     fq2_mul(&o->c2, &t2, &d);
 }
 
+void tw_fq6_inv(zkv_fq6 *o, const zkv_fq6 *a) { tw_fq6_inv_with(o, a, tw_fq2_inv); }
+
 /* 1/(a0 + a1 w) = (a0 - a1 w) / (a0^2 - v a1^2). */
-void tw_fq12_inv(zkv_fq12 *o, const zkv_fq12 *a) {
+static void tw_fq12_inv_with(zkv_fq12 *o, const zkv_fq12 *a,
+                             void (*fq2_inverse)(zkv_fq2 *, const zkv_fq2 *)) {
     zkv_fq6 t0, t1;
     fq6_sqr(&t0, &a->c0);
     fq6_sqr(&t1, &a->c1);
     fq6_mul_v(&t1, &t1);
     fq6_sub(&t0, &t0, &t1);
-    tw_fq6_inv(&t0, &t0);
+    tw_fq6_inv_with(&t0, &t0, fq2_inverse);
     fq6_mul(&o->c0, &a->c0, &t0);
     fq6_mul(&t1, &a->c1, &t0);
     fq6_neg(&o->c1, &t1);
+}
+
+void tw_fq12_inv(zkv_fq12 *o, const zkv_fq12 *a) { tw_fq12_inv_with(o, a, tw_fq2_inv); }
+
+void tw_fq12_inv_vartime(zkv_fq12 *o, const zkv_fq12 *a) {
+    tw_fq12_inv_with(o, a, tw_fq2_inv_vartime);
 }
 
 /*
@@ -146,6 +163,18 @@ zkv_error zkv_fq12_from_bytes(zkv_fq12 *out, const uint8_t in[384]) {
         if (rc != ZKV_OK) return rc;
     }
     return ZKV_OK;
+}
+
+void zkv_fq2_mul(zkv_fq2 *out, const zkv_fq2 *a, const zkv_fq2 *b) { fq2_mul(out, a, b); }
+
+void zkv_fq2_sqr(zkv_fq2 *out, const zkv_fq2 *a) { fq2_sqr(out, a); }
+
+void zkv_fq2_mul_by_xi(zkv_fq2 *out, const zkv_fq2 *a) { fq2_mul_xi(out, a); }
+
+zkv_error zkv_fq2_inv_vartime(zkv_fq2 *out, const zkv_fq2 *a) {
+    int zero = fq2_is_zero(a);
+    tw_fq2_inv_vartime(out, a);
+    return zero ? ZKV_NOT_INVERTIBLE : ZKV_OK;
 }
 
 void zkv_fq12_mul(zkv_fq12 *out, const zkv_fq12 *a, const zkv_fq12 *b) { fq12_mul(out, a, b); }

@@ -88,26 +88,39 @@ static inline void fq2_conj(zkv_fq2 *o, const zkv_fq2 *a) {
     o->c0 = a->c0;
     fq_neg(&o->c1, &a->c1);
 }
-/* Karatsuba: 3 multiplications instead of 4. */
+/*
+ * Karatsuba with lazy reduction: three 512-bit products and two Montgomery reductions instead
+ * of three full multiplications and the reductions of five additions. With a, b canonical:
+ *   c0 = a0 b0 - a1 b1, plus p 2^256 when negative: in [0, p 2^256)
+ *   c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 = a0 b1 + a1 b0 < 2 p^2 < p 2^256
+ * both inside wide_redc's range. The sums a0 + a1 < 2p < 2^255 are left unreduced.
+ */
 static inline void fq2_mul(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq2 *b) {
-    zkv_fq t0, t1, sa, sb;
-    fq_mul(&t0, &a->c0, &b->c0);
-    fq_mul(&t1, &a->c1, &b->c1);
-    fq_add(&sa, &a->c0, &a->c1);
-    fq_add(&sb, &b->c0, &b->c1);
-    fq_mul(&sa, &sa, &sb);
-    fq_sub(&o->c0, &t0, &t1);
-    fq_sub(&sa, &sa, &t0);
-    fq_sub(&o->c1, &sa, &t1);
+    uint64_t t0[8], t1[8], t2[8], sa[4], sb[4];
+    wide_mul(t0, a->c0.l, b->c0.l);
+    wide_mul(t1, a->c1.l, b->c1.l);
+    limbs_add_nr(sa, a->c0.l, a->c1.l);
+    limbs_add_nr(sb, b->c0.l, b->c1.l);
+    wide_mul(t2, sa, sb);
+    wide_sub(t2, t2, t0);
+    wide_sub(t2, t2, t1);
+    wide_sub_mod(t0, t0, t1, FQ_MOD);
+    wide_redc(o->c0.l, t0, FQ_MOD, FQ_INV);
+    wide_redc(o->c1.l, t2, FQ_MOD, FQ_INV);
 }
-/* Complex squaring: (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u. */
+/*
+ * Complex squaring: (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u. The factors are left
+ * unreduced in [0, 2p): a0 + a1, a0 + p - a1 and 2 a0; the Montgomery multiplication accepts
+ * operands below 2p (4p < 2^256) and still returns a canonical result.
+ */
 static inline void fq2_sqr(zkv_fq2 *o, const zkv_fq2 *a) {
-    zkv_fq s, d, m;
-    fq_add(&s, &a->c0, &a->c1);
-    fq_sub(&d, &a->c0, &a->c1);
-    fq_mul(&m, &a->c0, &a->c1);
-    fq_mul(&o->c0, &s, &d);
-    fq_dbl(&o->c1, &m);
+    uint64_t s[4], d[4], a2[4];
+    limbs_add_nr(s, a->c0.l, a->c1.l);
+    limbs_add_nr(d, a->c0.l, FQ_MOD);
+    limbs_sub_nr(d, d, a->c1.l);
+    limbs_add_nr(a2, a->c0.l, a->c0.l);
+    mont_mul(o->c1.l, a2, a->c1.l, FQ_MOD, FQ_INV);
+    mont_mul(o->c0.l, s, d, FQ_MOD, FQ_INV);
 }
 /* a/2, without branching: add p when a is odd (a + p < 2^255, so no carry out). */
 static inline void fq_half(zkv_fq *o, const zkv_fq *a) {
@@ -128,22 +141,17 @@ static inline void fq2_mul_fq(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq *b) {
     fq_mul(&o->c0, &a->c0, b);
     fq_mul(&o->c1, &a->c1, b);
 }
-/* Multiplication by xi = 9 + u: (9 a0 - a1) + (a0 + 9 a1) u, with additions only. */
+/* Multiplication by xi = 9 + u: (9 a0 - a1) + (a0 + 9 a1) u, each coefficient one small
+ * multiple-and-add reduced once (-a1 is taken as p - a1, which may equal p). */
 static inline void fq2_mul_xi(zkv_fq2 *o, const zkv_fq2 *a) {
-    zkv_fq t0, t1;
-    fq_dbl(&t0, &a->c0);
-    fq_dbl(&t0, &t0);
-    fq_dbl(&t0, &t0);
-    fq_add(&t0, &t0, &a->c0);
-    fq_dbl(&t1, &a->c1);
-    fq_dbl(&t1, &t1);
-    fq_dbl(&t1, &t1);
-    fq_add(&t1, &t1, &a->c1);
-    fq_sub(&t0, &t0, &a->c1);
-    fq_add(&o->c1, &t1, &a->c0);
-    o->c0 = t0;
+    uint64_t n1[4], a0[4] = {a->c0.l[0], a->c0.l[1], a->c0.l[2], a->c0.l[3]};
+    limbs_sub_nr(n1, FQ_MOD, a->c1.l);
+    fq_mul9_add(&o->c0, a0, n1);
+    fq_mul9_add(&o->c1, a->c1.l, a0);
 }
-void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a); /* 1/0 = 0 */
+void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a); /* 1/0 = 0; CT (Fermat) */
+/* Same, variable time (binary GCD in Fq): public a only. */
+void tw_fq2_inv_vartime(zkv_fq2 *o, const zkv_fq2 *a);
 
 /* ------------------------------------------------------------ Fq6 */
 static inline void fq6_set_zero(zkv_fq6 *o) { memset(o, 0, sizeof *o); }
@@ -349,7 +357,8 @@ static inline void fq12_mul_by_line1(zkv_fq12 *f, const zkv_fq2 *b, const zkv_fq
     fq6_mul_v(&t1, &t1);
     fq6_add(&f->c0, &f->c0, &t1);
 }
-void tw_fq12_inv(zkv_fq12 *o, const zkv_fq12 *a);       /* 1/0 = 0 */
+void tw_fq12_inv(zkv_fq12 *o, const zkv_fq12 *a);       /* 1/0 = 0; CT */
+void tw_fq12_inv_vartime(zkv_fq12 *o, const zkv_fq12 *a); /* 1/0 = 0; public a only */
 void tw_fq12_frobenius(zkv_fq12 *o, const zkv_fq12 *a, int n); /* a^(p^n), n in 1..3 */
 /* Granger-Scott squaring, valid only in the cyclotomic subgroup (after the easy part). */
 void tw_fq12_cyclotomic_sqr(zkv_fq12 *o, const zkv_fq12 *a);

@@ -62,6 +62,9 @@ void zkv_fq_mul(zkv_fq *out, const zkv_fq *a, const zkv_fq *b);           /* CT 
 void zkv_fq_sqr(zkv_fq *out, const zkv_fq *a);                            /* CT */
 void zkv_fq_neg(zkv_fq *out, const zkv_fq *a);                            /* CT */
 zkv_error zkv_fq_inv(zkv_fq *out, const zkv_fq *a);  /* CT (Fermat); ZKV_NOT_INVERTIBLE for 0 */
+/* Same result, variable time (Bernstein-Yang binary GCD, several times faster): public a only.
+ * For 0, out = 0 and ZKV_NOT_INVERTIBLE. */
+zkv_error zkv_fq_inv_vartime(zkv_fq *out, const zkv_fq *a);
 zkv_error zkv_fq_sqrt(zkv_fq *out, const zkv_fq *a); /* ZKV_NO_SQUARE_ROOT; returns either root */
 
 void zkv_fr_add(zkv_fr *out, const zkv_fr *a, const zkv_fr *b);           /* CT */
@@ -84,6 +87,13 @@ zkv_error zkv_fq_batch_inv(zkv_fq *out, const zkv_fq *in, size_t n, zkv_fq *scra
  * first offending element. */
 zkv_error zkv_fr_array_from_bytes(zkv_fr *out, const uint8_t *in, size_t n, size_t *bad_index);
 void zkv_fr_array_to_bytes(uint8_t *out, const zkv_fr *in, size_t n);
+
+/* Fq2 arithmetic (exported for differential tests; the core uses the inline versions). */
+void zkv_fq2_mul(zkv_fq2 *out, const zkv_fq2 *a, const zkv_fq2 *b);       /* CT */
+void zkv_fq2_sqr(zkv_fq2 *out, const zkv_fq2 *a);                         /* CT */
+void zkv_fq2_mul_by_xi(zkv_fq2 *out, const zkv_fq2 *a); /* out = (9 + u) a; CT */
+/* 1/a, variable time: public a only. For 0, out = 0 and ZKV_NOT_INVERTIBLE. */
+zkv_error zkv_fq2_inv_vartime(zkv_fq2 *out, const zkv_fq2 *a);
 
 void zkv_fq12_to_bytes(uint8_t out[384], const zkv_fq12 *a);
 zkv_error zkv_fq12_from_bytes(zkv_fq12 *out, const uint8_t in[384]);
