@@ -1,14 +1,15 @@
 /*
- * fq_ifma_impl.h - internal: eight BN254 Fq elements side by side in AVX-512 registers, for
- * the G1 batch-affine MSM (g1.c). Only compiled where the compiler targets AVX-512 IFMA
- * (-march=native on such a CPU) and ZKV_NO_IFMA is not defined; it then defines ZKV_FQ8.
+ * fq_ifma_impl.h - internal: eight BN254 Fq elements side by side in AVX-512 registers, and
+ * eight Fq2 elements built on them, for the G1 and G2 batch-affine MSMs (msm_lanes_impl.h).
+ * Only compiled where the compiler targets AVX-512 IFMA (-march=native on such a CPU) and
+ * ZKV_NO_IFMA is not defined; it then defines ZKV_FQ8.
  *
  * Representation: a value is five 52-bit limbs, limb i of the eight lanes in one __m512i.
  * Multiplication is Montgomery's with R' = 2^260 (five word-by-word rounds of vpmadd52luq /
  * vpmadd52huq), while zkv_fq holds x 2^256 mod q. The lanes therefore take a zkv_fq's limbs as
  * they are: the integer X = x 2^256 read with R' = 2^260 stands for x / 16, and the same
  * integer read back is x again. The callers' formulas are written for those scaled values
- * (see g1.c); no conversion multiplies are needed at the borders.
+ * (see msm_lanes_impl.h); no conversion multiplies are needed at the borders.
  *
  * Ranges (q < 0.76 * 2^254, so q / 2^260 < 1/84): fq8_mul returns T < a b / 2^260 + q, so
  * inputs below 4q give T < 1.2q and inputs below 2q and 16q give T < 1.4q. Every limb that
@@ -174,6 +175,178 @@ static inline void fq8_store(zkv_fq v[8], const zkv_fq8 *a) {
     for (int i = 0; i < 4; i++) _mm512_storeu_si512((void *)buf[i], w[i]);
     for (int j = 0; j < 8; j++)
         for (int i = 0; i < 4; i++) v[j].l[i] = buf[i][j];
+}
+
+/* o = a + b, normalised (a + b < 2^260). */
+static inline void fq8_add(zkv_fq8 *o, const zkv_fq8 *a, const zkv_fq8 *b) {
+    for (int i = 0; i < 5; i++) o->l[i] = _mm512_add_epi64(a->l[i], b->l[i]);
+    fq8_normalize(o);
+}
+
+/* The lanes in mask become the integer 1, the others keep a. */
+static inline void fq8_one_where(zkv_fq8 *o, const zkv_fq8 *a, __mmask8 mask) {
+    o->l[0] = _mm512_mask_blend_epi64(mask, a->l[0], fq8_bc(1));
+    for (int i = 1; i < 5; i++) o->l[i] = _mm512_maskz_mov_epi64((__mmask8)~mask, a->l[i]);
+}
+
+/* Every lane the integer 1 (a nonzero start for a running product). */
+static inline void fq8_set_one(zkv_fq8 *o) {
+    for (int i = 1; i < 5; i++) o->l[i] = _mm512_setzero_si512();
+    o->l[0] = fq8_bc(1);
+}
+
+/* 2^266 mod q in 52-bit limbs: fq8_mul by it multiplies an integer by 64 (mod q). */
+static const uint64_t FQ8_2_266[5] = {0xbb09513349ca1ULL, 0x24f028f972b34ULL, 0x6092b951e8801ULL,
+                                      0xed32e56cdd25aULL, 0x5800320dce9ULL};
+
+/*
+ * inv[c] = 1 / (4 v[c]) in the lanes' reading (value x' = X / 2^260 of the integer X), for the
+ * sixteen nonzero lane values v[0], v[1] (below 4q), with one scalar batch inversion; inv
+ * below 1.1q. Why 64: v' = X / 2^260, so 1 / (4 v') has the integer 2^518 / X = 64 (2^512 / X),
+ * and 2^512 / X is the integer of zkv_fq's inverse of X (Montgomery with 2^256).
+ */
+static inline void fq8_inv4(zkv_fq8 inv[2], const zkv_fq8 v[2]) {
+    zkv_fq prod[16], out[16], tmp[16];
+    for (int c = 0; c < 2; c++) {
+        zkv_fq8 t;
+        fq8_csub_kq(&t, &v[c], 2);
+        fq8_csub_kq(&t, &t, 1);
+        fq8_store(prod + 8 * c, &t);
+    }
+    zkv_fq_batch_inv(out, prod, 16, tmp); /* every factor is nonzero */
+    zkv_fq8 k64;
+    for (int i = 0; i < 5; i++) k64.l[i] = fq8_bc(FQ8_2_266[i]);
+    for (int c = 0; c < 2; c++) {
+        fq8_load(&inv[c], out + 8 * c);
+        fq8_mul(&inv[c], &inv[c], &k64);
+    }
+}
+
+/*
+ * Eight Fq2 = Fq[u]/(u^2 + 1) elements: c0 + c1 u, each component an fq8 lane value (read as
+ * above: the zkv_fq2's integers over 2^260). Working range: components below 2q, which every
+ * operation below returns (and fq2x8_mul also accepts one factor below 8q).
+ */
+typedef struct {
+    zkv_fq8 c0, c1;
+} zkv_fq2x8;
+
+/*
+ * o = a b by Karatsuba (three lane products), o may alias a or b. Components of a below 8q and
+ * of b below 2q, or both below 4q: the products stay below 1.2q (t0, t1) and 1.8q (t2), so
+ * c0 = t0 + 2q - t1 < 3.2q and c1 = t2 + 3q - t0 - t1 < 4.8q, which the conditional
+ * subtractions bring below 2q.
+ */
+static inline void fq2x8_mul(zkv_fq2x8 *o, const zkv_fq2x8 *a, const zkv_fq2x8 *b) {
+    zkv_fq8 t0, t1, t2, sa, sb;
+    fq8_add(&sa, &a->c0, &a->c1);
+    fq8_add(&sb, &b->c0, &b->c1);
+    fq8_mul(&t0, &a->c0, &b->c0);
+    fq8_mul(&t1, &a->c1, &b->c1);
+    fq8_mul(&t2, &sa, &sb);
+    fq8_sub_kq(&o->c0, &t0, &t1, 2);
+    fq8_add(&sa, &t0, &t1);
+    fq8_sub_kq(&o->c1, &t2, &sa, 3);
+    fq8_csub_kq(&o->c0, &o->c0, 2);
+    fq8_csub_kq(&o->c1, &o->c1, 4);
+    fq8_csub_kq(&o->c1, &o->c1, 2);
+}
+
+/* o = a^2 = (c0 + c1)(c0 - c1) + 2 c0 c1 u, components below 2q in and out; o may alias a. */
+static inline void fq2x8_sqr(zkv_fq2x8 *o, const zkv_fq2x8 *a) {
+    zkv_fq8 s, d, m;
+    fq8_add(&s, &a->c0, &a->c1);
+    fq8_sub_kq(&d, &a->c0, &a->c1, 2);
+    fq8_mul(&m, &a->c0, &a->c1);
+    fq8_mul(&o->c0, &s, &d);
+    fq8_add(&o->c1, &m, &m);
+    fq8_csub_kq(&o->c1, &o->c1, 2);
+}
+
+static inline void fq2x8_sub_kq(zkv_fq2x8 *o, const zkv_fq2x8 *a, const zkv_fq2x8 *b,
+                                uint64_t k) {
+    fq8_sub_kq(&o->c0, &a->c0, &b->c0, k);
+    fq8_sub_kq(&o->c1, &a->c1, &b->c1, k);
+}
+
+static inline void fq2x8_csub_kq(zkv_fq2x8 *o, const zkv_fq2x8 *a, uint64_t k) {
+    fq8_csub_kq(&o->c0, &a->c0, k);
+    fq8_csub_kq(&o->c1, &a->c1, k);
+}
+
+static inline void fq2x8_mul4(zkv_fq2x8 *o, const zkv_fq2x8 *a) {
+    fq8_mul4(&o->c0, &a->c0);
+    fq8_mul4(&o->c1, &a->c1);
+}
+
+static inline void fq2x8_one_where(zkv_fq2x8 *o, const zkv_fq2x8 *a, __mmask8 mask) {
+    fq8_one_where(&o->c0, &a->c0, mask);
+    for (int i = 0; i < 5; i++) o->c1.l[i] = _mm512_maskz_mov_epi64((__mmask8)~mask, a->c1.l[i]);
+}
+
+static inline void fq2x8_set_one(zkv_fq2x8 *o) {
+    fq8_set_one(&o->c0);
+    for (int i = 0; i < 5; i++) o->c1.l[i] = _mm512_setzero_si512();
+}
+
+/* inv[c] = 1 / (4 v[c]) for nonzero v (components below 2q): conj(v) / (4 N(v)), with the norm
+ * N(v) = c0^2 + c1^2 (below 2.1q) through fq8_inv4; components of inv below 2q. */
+static inline void fq2x8_inv4(zkv_fq2x8 inv[2], const zkv_fq2x8 v[2]) {
+    zkv_fq8 nrm[2], ninv[2], t;
+    for (int c = 0; c < 2; c++) {
+        fq8_mul(&nrm[c], &v[c].c0, &v[c].c0);
+        fq8_mul(&t, &v[c].c1, &v[c].c1);
+        fq8_add(&nrm[c], &nrm[c], &t);
+    }
+    fq8_inv4(ninv, nrm);
+    const zkv_fq8 zero = {{_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                           _mm512_setzero_si512(), _mm512_setzero_si512()}};
+    for (int c = 0; c < 2; c++) {
+        fq8_sub_kq(&t, &zero, &v[c].c1, 2);
+        fq8_mul(&inv[c].c0, &v[c].c0, &ninv[c]);
+        fq8_mul(&inv[c].c1, &t, &ninv[c]);
+    }
+}
+
+/* Lane j = the zkv_fq2 at byte address ptrs[j] + off, and back for the lanes in mask. */
+static inline void fq2x8_gather(zkv_fq2x8 *o, __m512i ptrs, int off) {
+    fq8_gather(&o->c0, ptrs, off);
+    fq8_gather(&o->c1, ptrs, off + 32);
+}
+
+static inline void fq2x8_scatter(__m512i ptrs, __mmask8 mask, const zkv_fq2x8 *a, int off) {
+    fq8_scatter(ptrs, mask, &a->c0, off);
+    fq8_scatter(ptrs, mask, &a->c1, off + 32);
+}
+
+/* Words 0..7 of eight zkv_fq2 (c0's four, then c1's) into lanes. */
+static inline void fq2x8_from_words(zkv_fq2x8 *o, const __m512i w[8]) {
+    fq8_from_words(&o->c0, w[0], w[1], w[2], w[3]);
+    fq8_from_words(&o->c1, w[4], w[5], w[6], w[7]);
+}
+
+static inline void fq8_from_words_arr(zkv_fq8 *o, const __m512i w[4]) {
+    fq8_from_words(o, w[0], w[1], w[2], w[3]);
+}
+
+static inline void fq2x8_load(zkv_fq2x8 *o, const zkv_fq2 v[8]) {
+    zkv_fq a[8], b[8];
+    for (int j = 0; j < 8; j++) {
+        a[j] = v[j].c0;
+        b[j] = v[j].c1;
+    }
+    fq8_load(&o->c0, a);
+    fq8_load(&o->c1, b);
+}
+
+static inline void fq2x8_store(zkv_fq2 v[8], const zkv_fq2x8 *a) {
+    zkv_fq x[8], y[8];
+    fq8_store(x, &a->c0);
+    fq8_store(y, &a->c1);
+    for (int j = 0; j < 8; j++) {
+        v[j].c0 = x[j];
+        v[j].c1 = y[j];
+    }
 }
 
 #endif /* IFMA */

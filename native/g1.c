@@ -495,12 +495,12 @@ static inline void g1_vpoint(zkv_g1_affine *o, const zkv_g1_affine *pts, const z
 
 #include "fq_ifma_impl.h"
 #ifdef ZKV_FQ8
-/* The engine's batches run eight additions at a time in AVX-512 IFMA lanes (defined after
- * the engine, whose op type it reads). */
-static size_t g1_add_batch8(const void *ops, size_t m, uint32_t *spec, void *mem);
-static size_t g1_add_batch8_scratch(size_t k) { return ((k + 7) / 8) * sizeof(zkv_fq8) + 64; }
-#define MSM_BA_FLUSH_VEC(ops, m, spec, mem) g1_add_batch8(ops, m, spec, mem)
-#define MSM_BA_VEC_SCRATCH(k) g1_add_batch8_scratch(k)
+/* The engine's batches run eight additions at a time in AVX-512 IFMA lanes (msm_lanes_impl.h,
+ * defined after the engine, whose op type it reads). */
+static size_t g1_lanes_add_batch(const void *ops, size_t m, uint32_t *spec, void *mem);
+static size_t g1_lanes_scratch(size_t k);
+#define MSM_BA_FLUSH_VEC(ops, m, spec, mem) g1_lanes_add_batch(ops, m, spec, mem)
+#define MSM_BA_VEC_SCRATCH(k) g1_lanes_scratch(k)
 #define MSM_BA_VEC_MIN 64
 #endif
 
@@ -534,147 +534,22 @@ static size_t g1_add_batch8_scratch(size_t k) { return ((k + 7) / 8) * sizeof(zk
 #include "msm_impl.h"
 
 #ifdef ZKV_FQ8
-/*
- * ops[k].d += ops[k].p for k < m (g1b_aop entries; the d pairwise distinct), eight additions
- * per step: group g holds additions 8g..8g+7, lane j addition 8g + j. Each lane runs a prefix
- * product of the denominators in two chains (even and odd groups, so that consecutive products
- * do not wait on each other); the sixteen chain products share one scalar inversion.
- * Additions with equal x-coordinates (doublings, cancellations) are left out of the lanes and
- * their indices written to spec (the return value counts them) for the scalar batch.
- *
- * fq_ifma_impl.h's lanes read a zkv_fq's integer X = x 2^256 as x' = x / 16 (Montgomery with
- * 2^260), so the formulas run on x' = x / 16, y' = y / 16. With d' = px' - bx' and
- * l = (py' - by') / (4 d') = lambda / 4: x3' = l^2 - bx' - px' and y3' = 4 l (bx' - x3') - by'
- * are exactly x3 / 16 and y3 / 16, whose integers are x3 2^256 and y3 2^256: the zkv_fq
- * limbs, written back as they come. The 1/4 rides on the inversion: each lane's running
- * inverse starts at 1 / (4 P') for its product P' of the d'.
- * Ranges (fq_ifma_impl.h): inputs canonical; d', py' - by' < 2q; products < 1.1q; x3' and
- * y3' are brought below q by conditional subtractions (from < 3.1q and < 2.1q).
- */
-_Static_assert(sizeof(g1b_aop) == 24 && offsetof(g1b_aop, d) == 0 && offsetof(g1b_aop, p) == 16,
-               "g1_add_batch8 gathers the op pointers");
-
-/* Lanes past the end read these: an addition with a nonzero denominator, never written. */
-static const zkv_g1_affine G1_LANE_DUMMY_B = {{{0, 0, 0, 0}}, {{0, 0, 0, 0}}};
-static const zkv_g1_affine G1_LANE_DUMMY_P = {{{1, 0, 0, 0}}, {{0, 0, 0, 0}}};
-/* 2^262 mod q, which fq_mul turns into a factor 64 */
-static const zkv_fq G1_FQ_64 = {{0x9d0709d62af99842ULL, 0xf7214c0419c29186ULL,
-                                 0xa603f5090339546dULL, 0x1b906c52ac7a88eaULL}};
-
-/* Group g's destination and source pointers; lanes past m read the dummies. */
-static inline __mmask8 g1_lane_ptrs(__m512i *dp, __m512i *pp, const g1b_aop *ops, size_t m,
-                                    size_t g) {
-    const __m512i idx = _mm512_set_epi64(21, 18, 15, 12, 9, 6, 3, 0);
-    size_t left = m - 8 * g;
-    __mmask8 valid = left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1);
-    const long long *base = (const long long *)(const void *)(ops + 8 * g);
-    *dp = _mm512_mask_i64gather_epi64(fq8_bc((uint64_t)(uintptr_t)&G1_LANE_DUMMY_B), valid, idx,
-                                      base, 8);
-    *pp = _mm512_mask_i64gather_epi64(fq8_bc((uint64_t)(uintptr_t)&G1_LANE_DUMMY_P), valid,
-                                      _mm512_add_epi64(idx, fq8_bc(2)), base, 8);
-    return valid;
-}
-
-/* The x-coordinates of group g's lanes, the lanes whose two x are equal, and the
- * denominators px' - bx' (1 in those lanes, so that they pass through the products). */
-static inline __mmask8 g1_lane_den(zkv_fq8 *den, zkv_fq8 *bx, zkv_fq8 *px, __m512i dp,
-                                   __m512i pp) {
-    __m512i bw[4], pw[4];
-    __mmask8 eq = 0xff;
-    for (int i = 0; i < 4; i++) {
-        bw[i] = _mm512_i64gather_epi64(_mm512_add_epi64(dp, fq8_bc(8 * (uint64_t)i)), NULL, 1);
-        pw[i] = _mm512_i64gather_epi64(_mm512_add_epi64(pp, fq8_bc(8 * (uint64_t)i)), NULL, 1);
-        eq &= _mm512_cmpeq_epi64_mask(bw[i], pw[i]);
-    }
-    fq8_from_words(bx, bw[0], bw[1], bw[2], bw[3]);
-    fq8_from_words(px, pw[0], pw[1], pw[2], pw[3]);
-    fq8_sub_kq(den, px, bx, 1);
-    den->l[0] = _mm512_mask_blend_epi64(eq, den->l[0], fq8_bc(1));
-    for (int i = 1; i < 5; i++) den->l[i] = _mm512_maskz_mov_epi64((__mmask8)~eq, den->l[i]);
-    return eq;
-}
-
-/* The second half of group g's additions once dinv = 1 / (4 d') is known, for nsteps groups
- * side by side (independent dependency chains that the core can overlap). */
-static inline void g1_lane_finish(int nsteps, const __m512i dp[2], const __m512i pp[2],
-                                  const __mmask8 write[2], const zkv_fq8 bx[2],
-                                  const zkv_fq8 px[2], const zkv_fq8 dinv[2]) {
-    zkv_fq8 by[2], py[2], t[2], lam[2], x3[2], y3[2];
-    for (int s = 0; s < nsteps; s++) {
-        fq8_gather(&by[s], dp[s], 32);
-        fq8_gather(&py[s], pp[s], 32);
-        fq8_sub_kq(&t[s], &py[s], &by[s], 1);
-    }
-    for (int s = 0; s < nsteps; s++) fq8_mul(&lam[s], &t[s], &dinv[s]);
-    for (int s = 0; s < nsteps; s++) fq8_mul(&x3[s], &lam[s], &lam[s]);
-    for (int s = 0; s < nsteps; s++) {
-        fq8_sub_kq(&x3[s], &x3[s], &bx[s], 1);
-        fq8_sub_kq(&x3[s], &x3[s], &px[s], 1);
-        fq8_csub_kq(&x3[s], &x3[s], 2);
-        fq8_csub_kq(&x3[s], &x3[s], 1);
-        fq8_sub_kq(&t[s], &bx[s], &x3[s], 1);
-        fq8_mul4(&t[s], &t[s]);
-    }
-    for (int s = 0; s < nsteps; s++) fq8_mul(&y3[s], &lam[s], &t[s]);
-    for (int s = 0; s < nsteps; s++) {
-        fq8_sub_kq(&y3[s], &y3[s], &by[s], 1);
-        fq8_csub_kq(&y3[s], &y3[s], 2);
-        fq8_csub_kq(&y3[s], &y3[s], 1);
-        fq8_scatter(dp[s], write[s], &x3[s], 0);
-        fq8_scatter(dp[s], write[s], &y3[s], 32);
-    }
-}
-
-static size_t g1_add_batch8(const void *ops_v, size_t m, uint32_t *spec, void *mem) {
-    const g1b_aop *ops = (const g1b_aop *)ops_v;
-    zkv_fq8 *pre = (zkv_fq8 *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-    size_t ng = (m + 7) / 8, ns = 0;
-    zkv_fq8 acc[2], den[2], bx[2], px[2];
-    for (int c = 0; c < 2; c++) {
-        for (int i = 0; i < 5; i++) acc[c].l[i] = _mm512_setzero_si512();
-        acc[c].l[0] = fq8_bc(1); /* any nonzero start: the inverse of the product undoes it */
-    }
-    for (size_t g = 0; g < ng; g++) {
-        __m512i dp, pp;
-        __mmask8 valid = g1_lane_ptrs(&dp, &pp, ops, m, g);
-        __mmask8 eq = g1_lane_den(&den[0], &bx[0], &px[0], dp, pp) & valid;
-        for (unsigned j = 0; eq; j++, eq >>= 1)
-            if (eq & 1) spec[ns++] = (uint32_t)(8 * g + j);
-        pre[g] = acc[g & 1];
-        fq8_mul(&acc[g & 1], &acc[g & 1], &den[0]);
-    }
-
-    /* each lane's 1 / (4 P'): P' is X / 2^260 for the lane's integer X, so its integer is
-     * 2^518 / X = 64 (2^512 / X), and 2^512 / X is fq's inverse of X */
-    zkv_fq prod[16], inv[16], tmp[16];
-    for (int c = 0; c < 2; c++) {
-        fq8_csub_kq(&acc[c], &acc[c], 1);
-        fq8_store(prod + 8 * c, &acc[c]);
-    }
-    zkv_fq_batch_inv(inv, prod, 16, tmp); /* every factor is nonzero */
-    zkv_fq8 linv[2];
-    for (int j = 0; j < 16; j++) fq_mul(&inv[j], &inv[j], &G1_FQ_64);
-    for (int c = 0; c < 2; c++) fq8_load(&linv[c], inv + 8 * c);
-
-    /* backwards, two groups (one of each chain) at a time */
-    for (size_t hi = ng; hi > 0;) {
-        int nsteps = hi >= 2 ? 2 : 1;
-        __m512i dp[2], pp[2];
-        __mmask8 write[2];
-        zkv_fq8 dinv[2];
-        for (int s = 0; s < nsteps; s++) {
-            size_t g = hi - 1 - (size_t)s;
-            __mmask8 valid = g1_lane_ptrs(&dp[s], &pp[s], ops, m, g);
-            __mmask8 eq = g1_lane_den(&den[s], &bx[s], &px[s], dp[s], pp[s]);
-            write[s] = valid & (__mmask8)~eq;
-            fq8_mul(&dinv[s], &linv[g & 1], &pre[g]);
-            fq8_mul(&linv[g & 1], &linv[g & 1], &den[s]);
-        }
-        g1_lane_finish(nsteps, dp, pp, write, bx, px, dinv);
-        hi -= (size_t)nsteps;
-    }
-    return ns;
-}
+#define MSM_LANES_NAME(x) g1_lanes_##x
+#define MSM_LANES_AOP g1b_aop
+#define MSM_LANES_F zkv_fq8
+#define MSM_LANES_XWORDS 4
+#define MSM_LANES_F_FROM_WORDS(o, w) fq8_from_words_arr(o, w)
+#define MSM_LANES_F_GATHER(o, ptrs, off) fq8_gather(o, ptrs, off)
+#define MSM_LANES_F_SCATTER(ptrs, mask, a, off) fq8_scatter(ptrs, mask, a, off)
+#define MSM_LANES_F_SUB1(o, a, b) fq8_sub_kq(o, a, b, 1)
+#define MSM_LANES_F_CSUB(o, a, k) fq8_csub_kq(o, a, k)
+#define MSM_LANES_F_MUL(o, a, b) fq8_mul(o, a, b)
+#define MSM_LANES_F_SQR(o, a) fq8_mul(o, a, a)
+#define MSM_LANES_F_MUL4(o, a) fq8_mul4(o, a)
+#define MSM_LANES_F_ONE_WHERE(o, a, mask) fq8_one_where(o, a, mask)
+#define MSM_LANES_F_SET_ONE(o) fq8_set_one(o)
+#define MSM_LANES_F_INV4(inv, v) fq8_inv4(inv, v)
+#include "msm_lanes_impl.h"
 #endif
 
 /* Windows for 126-bit magnitudes: all but the top one carry signed digits in

@@ -424,6 +424,11 @@ size_t zkv_g2_msm_short_multi_scratch_sizeof(size_t n, size_t reps, unsigned bit
 zkv_error zkv_g2_msm_short_multi_vartime(zkv_g2 *out, const zkv_g2_affine *points,
                                          const uint8_t *coefficients, size_t n, size_t reps,
                                          unsigned bits, void *scratch);
+/* Test hook of the G2 MSM's eight Fq2 lanes (fq_ifma_impl.h), on the raw limbs (integers) of
+ * c0 + c1 u: out[j] = a[j] b[j] / 2^260 (square != 0: a[j]^2 / 2^260, b unread), canonical,
+ * for components of a[j] below 8q and of b[j] below 2q (square: a's below 2q). Returns 1, or 0
+ * without writing out where the lanes are not built (no IFMA target, or ZKV_NO_IFMA). */
+int zkv_fq2x8_mul_test(zkv_fq2 out[8], const zkv_fq2 a[8], const zkv_fq2 b[8], int square);
 /* n affine points in the byte layout of zkv_g1_affine_to_bytes / zkv_g2_affine_to_bytes. */
 void zkv_g1_affine_array_to_bytes(uint8_t *out, const zkv_g1_affine *in, size_t n);
 void zkv_g2_affine_array_to_bytes(uint8_t *out, const zkv_g2_affine *in, size_t n);

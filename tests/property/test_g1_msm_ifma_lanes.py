@@ -9,6 +9,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msm_terms import mixed_terms
 
 from zkvote._native import g1 as native
 from zkvote._native import groth16 as native_groth16
@@ -48,38 +49,13 @@ def test_lane_product_is_the_2_to_260_montgomery_product_for_all_inputs_below_2_
     assert [_fq_value(out[j]) for j in range(8)] == expected
 
 
-def _mixed_terms(rng: random.Random, n: int) -> tuple[list[int], list[int]]:
-    """n (discrete log, scalar) pairs: mostly random, with runs of equal points and scalars
-    (doublings in a bucket), a point followed by its negation with the same scalar
-    (cancellations), identities (log 0) and zero scalars."""
-    logs, ks = [], []
-    for i in range(n):
-        kind = rng.random() if i else 1.0
-        if kind < 0.15:
-            logs.append(logs[-1])
-            ks.append(ks[-1])
-        elif kind < 0.30:
-            logs.append((R - logs[-1]) % R)
-            ks.append(ks[-1])
-        elif kind < 0.35:
-            logs.append(0)
-            ks.append(rng.randrange(R))
-        elif kind < 0.40:
-            logs.append(rng.randrange(1, R))
-            ks.append(0)
-        else:
-            logs.append(rng.randrange(1, R))
-            ks.append(rng.randrange(R) if rng.random() < 0.9 else rng.randrange(2**256))
-    return logs, ks
-
-
 @settings(max_examples=6, deadline=None)
 @given(st.integers(0, 2**32), st.sampled_from([512, 1003, 2048, 4100]))
 def test_batch_affine_msm_mixing_equal_opposite_and_identity_points_matches_reference(seed, n):
     # points k_i G from the native fixed-base batch (itself checked against the reference), so
     # that the expected sum is one reference multiplication: (sum k_i log_i) G
     rng = random.Random(seed)
-    logs, ks = _mixed_terms(rng, n)
+    logs, ks = mixed_terms(rng, n)
     points = native_groth16.fixed_base_g1(GEN, logs)
     expected = reference.mul(GEN, sum(k * s for k, s in zip(ks, logs, strict=True)) % R)
     assert native.msm(points, ks) == expected
