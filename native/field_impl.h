@@ -304,6 +304,9 @@ static inline void fq_from_u64(zkv_fq *o, uint64_t v) {
 void fq_pow(zkv_fq *out, const zkv_fq *a, const uint64_t e[4]);
 /* out = 1/a (0 for 0) by a variable-time binary GCD: public a only (fields.c). */
 void fq_inv_vartime(zkv_fq *out, const zkv_fq *a);
+/* v[i] = 1/v[i] for n >= 1 nonzero public values (Montgomery's trick around one
+ * fq_inv_vartime); scratch holds n (fields.c). */
+void fq_batch_inv_vartime(zkv_fq *v, size_t n, zkv_fq *scratch);
 
 /* ------------------------------------------------------------ Fr */
 static inline void fr_add(zkv_fr *o, const zkv_fr *a, const zkv_fr *b) { mont_add(o->l, a->l, b->l, FR_MOD); }

@@ -327,6 +327,19 @@ void fq_inv_vartime(zkv_fq *out, const zkv_fq *a) {
     mont_mul(out->l, t, BY_FQ_R3, FQ_MOD, FQ_INV);
 }
 
+void fq_batch_inv_vartime(zkv_fq *v, size_t n, zkv_fq *scratch) {
+    zkv_fq inv, t;
+    scratch[0] = v[0];
+    for (size_t i = 1; i < n; i++) fq_mul(&scratch[i], &scratch[i - 1], &v[i]);
+    fq_inv_vartime(&inv, &scratch[n - 1]);
+    for (size_t i = n - 1; i > 0; i--) {
+        fq_mul(&t, &inv, &scratch[i - 1]);
+        fq_mul(&inv, &inv, &v[i]);
+        v[i] = t;
+    }
+    v[0] = inv;
+}
+
 zkv_error zkv_fq_inv_vartime(zkv_fq *out, const zkv_fq *a) {
     if (fq_is_zero(a)) {
         fq_set_zero(out);

@@ -206,14 +206,14 @@ static const uint64_t FQ8_2_266[5] = {0xbb09513349ca1ULL, 0x24f028f972b34ULL, 0x
  * and 2^512 / X is the integer of zkv_fq's inverse of X (Montgomery with 2^256).
  */
 static inline void fq8_inv4(zkv_fq8 inv[2], const zkv_fq8 v[2]) {
-    zkv_fq prod[16], out[16], tmp[16];
+    zkv_fq out[16], tmp[16];
     for (int c = 0; c < 2; c++) {
         zkv_fq8 t;
         fq8_csub_kq(&t, &v[c], 2);
         fq8_csub_kq(&t, &t, 1);
-        fq8_store(prod + 8 * c, &t);
+        fq8_store(out + 8 * c, &t);
     }
-    zkv_fq_batch_inv(out, prod, 16, tmp); /* every factor is nonzero */
+    fq_batch_inv_vartime(out, 16, tmp); /* every factor is nonzero; all public */
     zkv_fq8 k64;
     for (int i = 0; i < 5; i++) k64.l[i] = fq8_bc(FQ8_2_266[i]);
     for (int c = 0; c < 2; c++) {

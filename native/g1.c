@@ -518,7 +518,7 @@ static size_t g1_lanes_scratch(size_t k);
 #define MSM_F_LAZY_REDUCE(o, a) fq_lazy_reduce(o, a)
 #define MSM_F_SET_ONE(o) fq_set_one(o)
 #define MSM_F_EQUAL(a, b) fq_equal(a, b)
-#define MSM_F_INV(o, a) zkv_fq_inv(o, a)
+#define MSM_F_INV(o, a) fq_inv_vartime(o, a) /* the whole engine is variable-time */
 #define MSM_BA_VPOINT(o, s, e) g1_vpoint(o, (s)->pts, (s)->alt_x, e)
 #define MSM_SET_ZERO(p) g1_set_zero(p)
 #define MSM_ADD(o, a, b) zkv_g1_add(o, a, b)

@@ -191,21 +191,6 @@ void zkv_g2_prepare(zkv_g2_prepared *out, const zkv_g2_affine *q) {
     }
 }
 
-/* v[i] <- 1/v[i] for n nonzero public values (Montgomery's trick, one vartime inversion);
- * scratch holds n. */
-static void pr_fq_batch_inv_vartime(zkv_fq *v, size_t n, zkv_fq *scratch) {
-    zkv_fq inv, t;
-    scratch[0] = v[0];
-    for (size_t i = 1; i < n; i++) fq_mul(&scratch[i], &scratch[i - 1], &v[i]);
-    fq_inv_vartime(&inv, &scratch[n - 1]);
-    for (size_t i = n - 1; i > 0; i--) {
-        fq_mul(&t, &inv, &scratch[i - 1]);
-        fq_mul(&inv, &inv, &v[i]);
-        v[i] = t;
-    }
-    v[0] = inv;
-}
-
 /* Miller loop of up to PAIR_CHUNK plain and PAIR_CHUNK prepared pairs sharing one
  * accumulator. */
 static void pr_miller_chunk(zkv_fq12 *f, const zkv_g1_affine *ps, const zkv_g2_affine *qs,
@@ -235,7 +220,7 @@ static void pr_miller_chunk(zkv_fq12 *f, const zkv_g1_affine *ps, const zkv_g2_a
     fq12_set_one(f);
     if (nn + mm == 0) return;
     /* yP != 0 for every point of G1 (no point of order 2), so the inversion succeeds */
-    if (mm > 0) pr_fq_batch_inv_vartime(yps, mm, scratch);
+    if (mm > 0) fq_batch_inv_vartime(yps, mm, scratch);
     for (size_t j = 0; j < mm; j++) {
         pst[j].ys = yps[j];
         fq_mul(&pst[j].xs, &pst[j].xs, &yps[j]);
