@@ -8,29 +8,40 @@
 static const uint64_t TW_P_MINUS_2[4] = {0x3c208c16d87cfd45ULL, 0x97816a916871ca8dULL,
                                          0xb85045b68181585dULL, 0x30644e72e131a029ULL};
 
-/* 1/(a0 + a1 u) = (a0 - a1 u) / (a0^2 + a1^2): one inversion in Fq, by the given routine. */
-static void tw_fq2_inv_with(zkv_fq2 *o, const zkv_fq2 *a,
-                            void (*fq_inverse)(zkv_fq *, const zkv_fq *)) {
-    zkv_fq n, t;
-    fq_sqr(&n, &a->c0);
+/* a0^2 + a1^2, the norm of a0 + a1 u: 1/(a0 + a1 u) = (a0 - a1 u) / norm. */
+static void tw_fq2_norm(zkv_fq *n, const zkv_fq2 *a) {
+    zkv_fq t;
+    fq_sqr(n, &a->c0);
     fq_sqr(&t, &a->c1);
-    fq_add(&n, &n, &t);
-    fq_inverse(&n, &n); /* 0 stays 0, hence 1/0 = 0 */
-    fq_mul(&o->c0, &a->c0, &n);
-    fq_mul(&t, &a->c1, &n);
+    fq_add(n, n, &t);
+}
+
+/* o = conj(a) * n_inv, the last step of both Fq2 inversions. */
+static void tw_fq2_conj_scale(zkv_fq2 *o, const zkv_fq2 *a, const zkv_fq *n_inv) {
+    zkv_fq t;
+    fq_mul(&o->c0, &a->c0, n_inv);
+    fq_mul(&t, &a->c1, n_inv);
     fq_neg(&o->c1, &t);
 }
 
-static void tw_fq_inv_fermat(zkv_fq *o, const zkv_fq *a) { fq_pow(o, a, TW_P_MINUS_2); }
+void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a) {
+    zkv_fq n;
+    tw_fq2_norm(&n, a);
+    fq_pow(&n, &n, TW_P_MINUS_2); /* Fermat: 0 stays 0, hence 1/0 = 0 */
+    tw_fq2_conj_scale(o, a, &n);
+}
 
-void tw_fq2_inv(zkv_fq2 *o, const zkv_fq2 *a) { tw_fq2_inv_with(o, a, tw_fq_inv_fermat); }
-
-void tw_fq2_inv_vartime(zkv_fq2 *o, const zkv_fq2 *a) { tw_fq2_inv_with(o, a, fq_inv_vartime); }
+void tw_fq2_inv_vartime(zkv_fq2 *o, const zkv_fq2 *a) {
+    zkv_fq n;
+    tw_fq2_norm(&n, a);
+    fq_inv_vartime(&n, &n); /* 1/0 = 0 */
+    tw_fq2_conj_scale(o, a, &n);
+}
 
 /* Via the norm to Fq2: with t0 = a0^2 - xi a1 a2, t1 = xi a2^2 - a0 a1, t2 = a1^2 - a0 a2,
- * a * (t0 + t1 v + t2 v^2) = a0 t0 + xi (a2 t1 + a1 t2), an element of Fq2. */
-static void tw_fq6_inv_with(zkv_fq6 *o, const zkv_fq6 *a,
-                            void (*fq2_inverse)(zkv_fq2 *, const zkv_fq2 *)) {
+ * a * (t0 + t1 v + t2 v^2) = a0 t0 + xi (a2 t1 + a1 t2), an element of Fq2. Variable time
+ * (one tw_fq2_inv_vartime): its only caller is the Fq12 inversion below. */
+static void tw_fq6_inv_vartime(zkv_fq6 *o, const zkv_fq6 *a) {
     zkv_fq2 t0, t1, t2, x, d;
     fq2_sqr(&t0, &a->c0);
     fq2_mul(&x, &a->c1, &a->c2);
@@ -49,32 +60,23 @@ static void tw_fq6_inv_with(zkv_fq6 *o, const zkv_fq6 *a,
     fq2_mul_xi(&d, &d);
     fq2_mul(&x, &a->c0, &t0);
     fq2_add(&d, &d, &x);
-    fq2_inverse(&d, &d);
+    tw_fq2_inv_vartime(&d, &d);
     fq2_mul(&o->c0, &t0, &d);
     fq2_mul(&o->c1, &t1, &d);
     fq2_mul(&o->c2, &t2, &d);
 }
 
-void tw_fq6_inv(zkv_fq6 *o, const zkv_fq6 *a) { tw_fq6_inv_with(o, a, tw_fq2_inv); }
-
 /* 1/(a0 + a1 w) = (a0 - a1 w) / (a0^2 - v a1^2). */
-static void tw_fq12_inv_with(zkv_fq12 *o, const zkv_fq12 *a,
-                             void (*fq2_inverse)(zkv_fq2 *, const zkv_fq2 *)) {
+void tw_fq12_inv_vartime(zkv_fq12 *o, const zkv_fq12 *a) {
     zkv_fq6 t0, t1;
     fq6_sqr(&t0, &a->c0);
     fq6_sqr(&t1, &a->c1);
     fq6_mul_v(&t1, &t1);
     fq6_sub(&t0, &t0, &t1);
-    tw_fq6_inv_with(&t0, &t0, fq2_inverse);
+    tw_fq6_inv_vartime(&t0, &t0);
     fq6_mul(&o->c0, &a->c0, &t0);
     fq6_mul(&t1, &a->c1, &t0);
     fq6_neg(&o->c1, &t1);
-}
-
-void tw_fq12_inv(zkv_fq12 *o, const zkv_fq12 *a) { tw_fq12_inv_with(o, a, tw_fq2_inv); }
-
-void tw_fq12_inv_vartime(zkv_fq12 *o, const zkv_fq12 *a) {
-    tw_fq12_inv_with(o, a, tw_fq2_inv_vartime);
 }
 
 /*

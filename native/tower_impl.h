@@ -272,7 +272,6 @@ static inline void fq6_mul_by_01(zkv_fq6 *o, const zkv_fq6 *a, const zkv_fq2 *b0
     o->c0 = c0;
     o->c1 = c1;
 }
-void tw_fq6_inv(zkv_fq6 *o, const zkv_fq6 *a); /* 1/0 = 0 */
 
 /* ------------------------------------------------------------ Fq12 */
 static inline void fq12_set_one(zkv_fq12 *o) {
@@ -357,8 +356,8 @@ static inline void fq12_mul_by_line1(zkv_fq12 *f, const zkv_fq2 *b, const zkv_fq
     fq6_mul_v(&t1, &t1);
     fq6_add(&f->c0, &f->c0, &t1);
 }
-void tw_fq12_inv(zkv_fq12 *o, const zkv_fq12 *a);       /* 1/0 = 0; CT */
-void tw_fq12_inv_vartime(zkv_fq12 *o, const zkv_fq12 *a); /* 1/0 = 0; public a only */
+/* 1/a (1/0 = 0), variable time: public a only (the final exponentiation's easy part). */
+void tw_fq12_inv_vartime(zkv_fq12 *o, const zkv_fq12 *a);
 void tw_fq12_frobenius(zkv_fq12 *o, const zkv_fq12 *a, int n); /* a^(p^n), n in 1..3 */
 /* Granger-Scott squaring, valid only in the cyclotomic subgroup (after the easy part). */
 void tw_fq12_cyclotomic_sqr(zkv_fq12 *o, const zkv_fq12 *a);

@@ -10,7 +10,8 @@
  *  - functions that parse untrusted bytes return zkv_error; pure arithmetic returns void;
  *  - the caller allocates (scratch sizes come from *_sizeof functions);
  *  - "CT" marks constant-time functions (no secret-dependent branch or memory index);
- *    variable-time functions end in _vartime and must only see public data.
+ *    variable-time functions end in _vartime and must only see public data. The pairing
+ *    functions keep their established names and say "Public data (vartime)" instead.
  *
  * Encodings at the byte boundary: field elements are 32-byte little-endian canonical integers
  * (< modulus; no Montgomery form). G1 affine = x||y (64 bytes), infinity = all zeros.
@@ -184,13 +185,15 @@ void zkv_g2_mul_ct_many(zkv_g2 *out, const zkv_g2_affine *points, const uint8_t 
 
 /* ---------------------------------------------------------------- pairing */
 /* Product of n Miller loops f_{6x+2,Q}(P) with the two Frobenius lines (optimal ate);
- * pairs with an infinity point contribute 1. */
+ * pairs with an infinity point contribute 1. Public data (vartime): branches on infinity. */
 void zkv_miller_loop(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n);
-/* f^((p^12 - 1)/r), the exact exponent (equals py_ecc's final_exponentiate). */
+/* f^((p^12 - 1)/r), the exact exponent (equals py_ecc's final_exponentiate). Public data
+ * (vartime): the easy part inverts f with a variable-time (binary GCD) Fq12 inverse. */
 void zkv_final_exp(zkv_fq12 *out, const zkv_fq12 *f);
-/* out = e(p, q) */
+/* out = e(p, q). Public data (vartime), as zkv_miller_loop and zkv_final_exp. */
 void zkv_pairing(zkv_fq12 *out, const zkv_g1_affine *p, const zkv_g2_affine *q);
-/* 1 if prod e(ps[i], qs[i]) == 1, else 0 (one final exponentiation). */
+/* 1 if prod e(ps[i], qs[i]) == 1, else 0 (one final exponentiation). Public data
+ * (vartime), as zkv_miller_loop and zkv_final_exp. */
 int zkv_pairing_check(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n);
 
 /* A G2 point prepared for Miller loops: the 88 lines of the optimal ate loop for a fixed Q
@@ -208,7 +211,8 @@ void zkv_miller_loop_prepared(zkv_fq12 *out, const zkv_g1_affine *ps, const zkv_
                               size_t n, const zkv_g1_affine *pps,
                               const zkv_g2_prepared *const *pqs, size_t m);
 /* 1 if the final exponentiation of (the Miller product above) * factor is 1, else 0; factor
- * may be NULL (taken as 1), or e.g. a precomputed Miller value of a fixed pair. */
+ * may be NULL (taken as 1), or e.g. a precomputed Miller value of a fixed pair. Public data
+ * (vartime). */
 int zkv_pairing_check_prepared(const zkv_g1_affine *ps, const zkv_g2_affine *qs, size_t n,
                                const zkv_g1_affine *pps, const zkv_g2_prepared *const *pqs,
                                size_t m, const zkv_fq12 *factor);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up a virtualenv, install zkvote with its test extras (compiling the C core), lint, and run
-# the test suite against the installed package.
+# Set up a virtualenv, install zkvote with its test extras (compiling the C core), lint, run
+# the test suite against the installed package, then the native-vs-reference property tests
+# against a second build of the core with its portable fallbacks forced
+# (scripts/test_fallbacks.sh: no assembly, no AVX-512 lanes; ~2 minutes).
 #   scripts/test.sh                 the suite without the tests marked slow
 #   scripts/test.sh --all           everything (ZKVOTE_SLOW=1)
 #   scripts/test.sh --postgres      also start a throwaway PostgreSQL on loopback for the
@@ -33,3 +35,4 @@ python3 -m venv .venv
 # The pytest entry point (not `python -m pytest`) keeps the checkout off sys.path, so the
 # tests import the installed package with its compiled core.
 .venv/bin/pytest "$@"
+scripts/test_fallbacks.sh .venv/bin

@@ -125,13 +125,16 @@ def test_fq2_inv_vartime_matches_reference(a):
 
 
 def test_fq_inv_vartime_of_zero_and_one_limb_patterns():
-    """Zero is refused; powers of two in every limb position invert correctly."""
+    """Zero is refused; Montgomery limbs equal to 2^k, a single bit in every position the
+    254-bit limbs can hold, invert correctly (the binary GCD runs on those limbs)."""
     x, out = ffi.new("zkv_fq *"), ffi.new("zkv_fq *")
     assert lib.zkv_fq_inv_vartime(out, x) == lib.ZKV_NOT_INVERTIBLE
     for k in range(254):
-        value = (1 << k) % P
+        value = (1 << k) * R_INV % P
         _set_fq(x, value)
+        assert _limbs(x) == 1 << k
         assert lib.zkv_fq_inv_vartime(out, x) == lib.ZKV_OK
+        assert _limbs(out) < P
         assert _get_fq(out) * value % P == 1
 
 
