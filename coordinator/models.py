@@ -12,17 +12,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints
 
 from zkvote.field import FR_MODULUS
-from zkvote.jsonmodel import StrictModel, load_json, parse_model
+from zkvote.hexkeys import KEY_HEX_CHARS, check_hex
+from zkvote.jsonmodel import Sha256Hex, StrictModel, load_json, parse_model
 from zkvote.validate import parse_decimal
 
 M = TypeVar("M", bound=BaseModel)
 
-Decimal = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[0-9]+$")]
-KeyHex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+# No length cap here: the domain parser (zkvote.validate.parse_decimal) decides, so that a field
+# element of any length at or above its bound is field_range wherever it enters (the body size
+# limit bounds the work).
+Decimal = Annotated[str, StringConstraints(min_length=1, pattern=r"^[0-9]+$")]
+
+
+def _key_hex(value: object) -> str:
+    return check_hex(value, "an Ed25519 public key", KEY_HEX_CHARS // 2)
+
+
+KeyHex = Annotated[str, PlainValidator(_key_hex, json_schema_input_type=str)]
 GroupId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
 MAX_LEAVES_PER_REQUEST = 10_000
 MAX_OPTIONS = 64

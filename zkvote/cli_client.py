@@ -23,8 +23,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,7 +30,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zkvote.cli_common import EXIT_MALFORMED, EXIT_NO, fail
+from zkvote.cli_common import EXIT_MALFORMED, EXIT_NO, command_errors, emit_json, fail
 
 identity_app = typer.Typer(no_args_is_help=True, help="Your identities (the secret that "
                            "makes you a member).")
@@ -63,43 +61,6 @@ def register(app: typer.Typer) -> None:
 # ------------------------------------------------------------ plumbing
 
 
-def _exit_code(exc: BaseException) -> int:
-    from zkvote.board import BoardForked
-    from zkvote.client import CoordinatorError
-    from zkvote.errors import InvalidInput, InvalidProof, ProtocolError
-    from zkvote.wallet import KeyChanged, WalletError
-
-    if isinstance(exc, CoordinatorError):
-        return exc.exit_code
-    if isinstance(exc, KeyChanged | BoardForked | InvalidProof | ProtocolError):
-        return EXIT_NO
-    if isinstance(exc, InvalidInput | OSError | WalletError):  # bad, missing or unsafe files
-        return EXIT_MALFORMED
-    return EXIT_NO
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn zkvote and file errors into the one-line message and exit code of the
-    conventions (see the module docstring)."""
-    from zkvote.errors import ZkvoteError
-
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except ZkvoteError as exc:
-        fail(_exit_code(exc), str(exc))
-    except OSError as exc:
-        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        fail(EXIT_MALFORMED, f"{where}{exc.strerror or exc}")
-
-
-def _emit(doc: dict, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(doc, indent=2))
-
-
 def _wallet() -> Any:
     from zkvote.wallet import Wallet
 
@@ -125,12 +86,12 @@ def identity_new(name: NameOpt = "default",
                  as_json: JsonOpt = False) -> None:
     """Create a new identity (random secret, stored with mode 0600) and print its public
     commitment - what the registrar adds to a group."""
-    with _errors():
+    with command_errors():
         wallet = _wallet()
         identity = wallet.new_identity(name, overwrite=force)
         doc = {"version": 1, "name": name, "commitment": str(identity.commitment),
                "path": str(wallet.identity_path(name))}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _out.print(f"identity [bold]{name}[/] created ({doc['path']})")
         _out.print("commitment (give this to the registrar):")
@@ -146,7 +107,7 @@ def identity_show(name: NameOpt = "default",
     """Print the identity's public commitment (and public key); never its secret."""
     from zkvote.identity import weighted_commitment
 
-    with _errors():
+    with command_errors():
         identity = _wallet().load_identity(name)
         doc: dict[str, Any] = {"version": 1, "name": name,
                                "commitment": str(identity.commitment),
@@ -154,7 +115,7 @@ def identity_show(name: NameOpt = "default",
         if credits is not None:
             doc["weighted_leaf"] = str(weighted_commitment(identity.public_key, credits))
             doc["credits"] = credits
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         print(doc["commitment"])
         if credits is not None:
@@ -174,18 +135,18 @@ def identity_export(
     device. Anyone holding it can vote in your name: keep it secret."""
     from zkvote.wallet import write_private
 
-    with _errors():
+    with command_errors():
         identity = _wallet().load_identity(name)
         secret = identity.export()
         if out == "-":
             if as_json:
-                _emit({"version": 1, "name": name, "export": secret}, True)
+                emit_json({"version": 1, "name": name, "export": secret}, True)
             else:
                 print(secret)
             return
         path = Path(out)
         write_private(path, (secret + "\n").encode("ascii"), overwrite=force)
-    _emit({"version": 1, "name": name, "path": str(path)}, as_json)
+    emit_json({"version": 1, "name": name, "path": str(path)}, as_json)
     if not as_json:
         _err.print(f"identity {name} exported to {path} (mode 0600). Keep it secret.")
 
@@ -204,7 +165,7 @@ def identity_import(
     from zkvote.errors import InvalidEncoding
     from zkvote.identity import Identity
 
-    with _errors():
+    with command_errors():
         if source == "-":
             text = sys.stdin.read(4096)
         else:
@@ -222,7 +183,7 @@ def identity_import(
         wallet = _wallet()
         wallet.save_identity(identity, name, overwrite=force)
         doc = {"version": 1, "name": name, "commitment": str(identity.commitment)}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _err.print(f"identity [bold]{name}[/] imported; commitment:")
         print(doc["commitment"])
@@ -267,7 +228,7 @@ def vote(
     from zkvote.client_voter import Voter, votes_from_options
 
     done: dict[str, Any] = {"version": 1, "poll_id": poll, "challenged": [], "cast": None}
-    with _errors(), CoordinatorClient(coordinator) as client:
+    with command_errors(), CoordinatorClient(coordinator) as client:
         wallet = _wallet()
         voter = Voter(client, wallet.load_identity(identity), wallet=wallet, credits=credits)
         with _err.status("fetching the poll…") as status:
@@ -317,7 +278,7 @@ def vote(
                             "tree_size": stored.receipt.tree_head.tree_size,
                             "receipt_file": str(path), "receipt": stored.to_json()}
             break
-    _emit(done, as_json)
+    emit_json(done, as_json)
     if not as_json and done["cast"]:
         c = done["cast"]
         _out.print(f"[green]cast[/]: entry {c['board_index']} of the board (signed head of "
@@ -388,7 +349,7 @@ def receipt_check(
     from zkvote.client import CoordinatorClient
     from zkvote.client_receipts import check_receipt
 
-    with _errors():
+    with command_errors():
         stored = _load_receipt(receipt)
         if offline:
             report = check_receipt(stored)
@@ -398,7 +359,7 @@ def receipt_check(
     doc = report.to_json()
     doc.update({"poll_id": stored.poll_id, "board": stored.board,
                 "tracking_code": stored.tracking_code, "index": stored.receipt.index})
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         table = Table(title=f"receipt {stored.tracking_code[:16]}… (poll {stored.poll_id}, "
                             f"{stored.board} board)")
@@ -421,7 +382,7 @@ def receipt_list(poll: Annotated[str | None, typer.Option("--poll", help="only t
     from zkvote.wallet import read_private
 
     rows = []
-    with _errors():
+    with command_errors():
         for path in _wallet().receipts(poll):
             try:
                 r = StoredReceipt.from_json(read_private(path, "receipt"))
@@ -431,7 +392,7 @@ def receipt_list(poll: Annotated[str | None, typer.Option("--poll", help="only t
             rows.append({"file": str(path), "ok": True, "poll_id": r.poll_id, "board": r.board,
                          "tracking_code": r.tracking_code, "index": r.receipt.index,
                          "coordinator": r.coordinator, "cast_at": r.cast_at})
-    _emit({"version": 1, "receipts": rows}, as_json)
+    emit_json({"version": 1, "receipts": rows}, as_json)
     if not as_json:
         table = Table(title="receipts")
         for col in ("poll", "board", "entry", "tracking code", "cast at", "coordinator"):
@@ -465,7 +426,7 @@ def board_monitor(
     The last verified heads are kept in the state file between runs."""
     from zkvote.board_monitor import BoardMonitor
 
-    with _errors():
+    with command_errors():
         watcher = BoardMonitor.load(url, state or _wallet().monitor_state_path(url))
         try:
             while True:
@@ -508,12 +469,12 @@ def trustee_keygen(name: NameOpt = "default",
                    as_json: JsonOpt = False) -> None:
     """Create this trustee's Ed25519 request key (kept in the wallet, mode 0600) and print
     its public half - what the poll's operator registers for you."""
-    with _errors():
+    with command_errors():
         wallet = _wallet()
         key = wallet.new_trustee_key(name, overwrite=force)
         doc = {"version": 1, "name": name, "public_key": bytes(key.verify_key).hex(),
                "path": str(wallet.trustee_key_path(name))}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _err.print(f"trustee key [bold]{name}[/] created ({doc['path']}); public key for the "
                    "operator:")
@@ -531,7 +492,7 @@ def trustee_dkg(coordinator: CoordOpt, poll: PollOpt, name: NameOpt = "default",
     from zkvote.client import CoordinatorClient
     from zkvote.client_trustee import TrusteeClient
 
-    with _errors():
+    with command_errors():
         wallet = _wallet()
         key = wallet.load_trustee_key(name)
         with CoordinatorClient(coordinator, signing_key=key) as client:
@@ -544,7 +505,7 @@ def trustee_dkg(coordinator: CoordOpt, poll: PollOpt, name: NameOpt = "default",
                "joint_public_key": [str(share.joint_public_key.x),
                                     str(share.joint_public_key.y)],
                "share_file": str(wallet.share_path(name, poll))}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _out.print(f"[green]key generation complete[/]: trustee {share.index}; share stored in "
                    f"{doc['share_file']} (secret, mode 0600)")
@@ -559,7 +520,7 @@ def trustee_decrypt(coordinator: CoordOpt, poll: PollOpt, name: NameOpt = "defau
     from zkvote.client import CoordinatorClient
     from zkvote.client_trustee import TrusteeClient
 
-    with _errors():
+    with command_errors():
         wallet = _wallet()
         key = wallet.load_trustee_key(name)
         with CoordinatorClient(coordinator, signing_key=key) as client:
@@ -568,7 +529,7 @@ def trustee_decrypt(coordinator: CoordOpt, poll: PollOpt, name: NameOpt = "defau
                 partial = trustee.decrypt(poll, progress=lambda m: status.update(m + "…"))
     doc = {"version": 1, "poll_id": poll, "trustee": partial.index,
            "options": len(partial.shares)}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _out.print(f"[green]partial decryption posted[/] by trustee {partial.index} "
                    f"({len(partial.shares)} options, each with a DLEQ proof)")
@@ -591,9 +552,9 @@ def demo(
     the election record in OUT, verified with ``zkvote verify``."""
     from zkvote.demo import DemoConfig, run_demo
 
-    with _errors():
+    with command_errors():
         result = run_demo(DemoConfig(out=out, voters=voters, seed=seed), quiet=as_json)
-    _emit(result.to_json(), as_json)
+    emit_json(result.to_json(), as_json)
     if not result.verified:
         fail(EXIT_NO, "the election record did not verify")
 

@@ -38,7 +38,7 @@ from rich.markup import escape
 from rich.table import Table
 
 # The client CLI's plumbing: one error policy and exit-code table for every client command.
-from zkvote.cli_client import _emit, _errors
+from zkvote.cli_common import command_errors, emit_json
 from zkvote.hexkeys import is_key_hex
 
 operator_app = typer.Typer(no_args_is_help=True, help="Run polls on a coordinator (the "
@@ -88,7 +88,7 @@ def _client(url: str, admin_key: Path | None) -> Iterator[Any]:
 
 
 def _done(doc: dict, as_json: bool, message: str) -> None:
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _out.print(message, highlight=False)
 
@@ -104,7 +104,7 @@ def group_create(name: Annotated[str, typer.Argument(metavar="NAME", help="group
                  coordinator: CoordOpt = DEFAULT_URL, admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY,
                  as_json: JsonOpt = False) -> None:
     """Create an empty member group."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         doc = client.create_group(name, weighted=weighted)
     _done(doc, as_json, f"group [bold]{name}[/] created"
           + (" (weighted)" if weighted else ""))
@@ -149,7 +149,7 @@ def group_add(group: GroupArg,
     """Add members (append their commitments to the group's tree). Members of a weighted
     group give their weighted leaf (``zkvote identity show --credits N``). Publish the new
     root with ``group publish-root`` before creating a poll."""
-    with _errors():
+    with command_errors():
         leaves = _read_leaves(commitments or [], file)
         indices: list[int] = []
         with _client(coordinator, admin_key) as client, _err.status("adding members…") as st:
@@ -168,7 +168,7 @@ def group_remove(group: GroupArg,
                  coordinator: CoordOpt = DEFAULT_URL, admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY,
                  as_json: JsonOpt = False) -> None:
     """Remove the member at LEAF_INDEX (its leaf becomes 0); publish the root afterwards."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         doc = client.remove_member(group, leaf_index)
     _done(doc, as_json, f"leaf {leaf_index} removed from [bold]{group}[/]")
 
@@ -178,9 +178,9 @@ def group_publish_root(group: GroupArg, coordinator: CoordOpt = DEFAULT_URL,
                        admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY,
                        as_json: JsonOpt = False) -> None:
     """Publish the group's current root (polls name published roots)."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         doc = client.publish_root(group)
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _err.print(f"group {group}: root #{doc.get('seq')} published ({doc.get('size')} "
                    "leaves):")
@@ -191,9 +191,9 @@ def group_publish_root(group: GroupArg, coordinator: CoordOpt = DEFAULT_URL,
 def group_show(group: GroupArg, coordinator: CoordOpt = DEFAULT_URL,
                as_json: JsonOpt = False) -> None:
     """Show a group: size, current root and published roots (public; no key needed)."""
-    with _errors(), _client(coordinator, None) as client:
+    with command_errors(), _client(coordinator, None) as client:
         doc = client.group(group)
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _out.print(f"group [bold]{group}[/]{' (weighted)' if doc.get('weighted') else ''}: "
                    f"{doc.get('size')} leaves; current root {doc.get('current_root')}",
@@ -351,7 +351,7 @@ def poll_create(
     from zkvote.jsonmodel import load_json
     from zkvote.snark.snarkjs_json import verifying_key_to_json
 
-    with _errors():
+    with command_errors():
         data, zkey = _load_zkey(zkey_path)
         vk_json = json.loads(verifying_key_to_json(zkey.vk))
         with _client(coordinator, admin_key) as client:
@@ -400,7 +400,7 @@ def poll_create(
     doc = {"version": 1, "poll_id": pid, "state": summary.get("state"),
            "proving_key_sha256": digest, "n_trustees": summary.get("n_trustees"),
            "threshold": summary.get("threshold")}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _err.print(f"poll created; key generation started for {doc['threshold']}-of-"
                    f"{doc['n_trustees']} trustees (each runs: zkvote trustee dkg "
@@ -422,7 +422,7 @@ def poll_open(poll: PollArg,
               as_json: JsonOpt = False) -> None:
     """Open the poll for ballots: wait for the trustees' key generation, finalise it (the
     manifest gets its joint key) and open. Exit 1 if the trustees do not finish in time."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         state = client.poll(poll)["state"]
         if state == "draft":
             client.start_keygen(poll)
@@ -445,7 +445,7 @@ def poll_open(poll: PollArg,
 def poll_close(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
                admin_key: AdminKeyOpt = DEFAULT_ADMIN_KEY, as_json: JsonOpt = False) -> None:
     """Close the poll: no more ballots."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         summary = client.close_poll(poll)
     _done(summary, as_json, f"poll [bold]{poll}[/] closed ({summary.get('boards', {})})")
 
@@ -454,13 +454,13 @@ def poll_close(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
 def poll_show(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
               as_json: JsonOpt = False) -> None:
     """Show a poll: state, question, options, rule, trustees, boards (public)."""
-    with _errors(), _client(coordinator, None) as client:
+    with command_errors(), _client(coordinator, None) as client:
         summary = client.poll(poll)
         manifest = client.manifest_document(poll)
         circuit = client.circuit(poll)
     doc = {**summary, "final": manifest.get("final"), "manifest": manifest.get("manifest"),
            "circuit": circuit}
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         m = manifest.get("manifest") or {}
         _out.print(f"poll [bold]{escape(poll)}[/]: {summary.get('state')}; "
@@ -489,7 +489,7 @@ def tally_aggregate(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
                     ) -> None:
     """Sum the counted ballots of the closed poll (homomorphically); the trustees then run
     ``zkvote trustee decrypt``."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         with _err.status("aggregating the counted ballots…"):
             doc = client.aggregate(poll)
     _done(doc, as_json, f"aggregate of poll [bold]{poll}[/]: {doc.get('ballots_counted')} "
@@ -534,14 +534,14 @@ def tally_publish(poll: PollArg,
     """Combine the trustees' partial decryptions (each proof is checked), decode the tally,
     apply the outcome rule and publish the result and the election record. Exit 1 with
     fewer than t partial decryptions."""
-    with _errors(), _client(coordinator, admin_key) as client:
+    with command_errors(), _client(coordinator, admin_key) as client:
         with _err.status("waiting for the trustees' partial decryptions…") as st:
             client.wait_for_partials(poll, timeout=wait,
                                      progress=lambda m: st.update(f"tally: {m}"))
         with _err.status("decrypting and publishing…"):
             doc = client.publish(poll)
         options = _options(client, poll)
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _print_result(doc, options)
         _out.print(f"election record: zkvote operator record download {poll} {poll}.zip")
@@ -551,10 +551,10 @@ def tally_publish(poll: PollArg,
 def tally_show(poll: PollArg, coordinator: CoordOpt = DEFAULT_URL,
                as_json: JsonOpt = False) -> None:
     """Show the published result (public)."""
-    with _errors(), _client(coordinator, None) as client:
+    with command_errors(), _client(coordinator, None) as client:
         doc = client.result(poll)
         options = _options(client, poll)
-    _emit(doc, as_json)
+    emit_json(doc, as_json)
     if not as_json:
         _print_result(doc, options)
 
@@ -571,7 +571,7 @@ def record_download(poll: PollArg,
     from zkvote.errors import InvalidArgument
     from zkvote.record_files import read_record_files
 
-    with _errors():
+    with command_errors():
         if out.suffix != ".zip":
             raise InvalidArgument(f"{out}: the record archive's name ends in .zip")
         if out.exists() and not force:
@@ -600,7 +600,7 @@ def key_publish(poll: PollArg,
     """Upload the poll's proving key (``poll create`` does this already): the coordinator
     keeps it only if it is the key whose sha256 and verifying key the poll published, and
     serves it to voters who do not have it."""
-    with _errors():
+    with command_errors():
         data = zkey_path.read_bytes()
         with _client(coordinator, admin_key) as client, \
                 _err.status(f"uploading {zkey_path.name} ({len(data) / 1e6:.1f} MB)…"):

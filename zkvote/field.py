@@ -13,7 +13,7 @@ import gmpy2
 
 from zkvote.backend import impl
 from zkvote.errors import FieldRangeError, InvalidEncoding
-from zkvote.validate import check_bytes, check_range
+from zkvote.validate import check_bytes, check_range, check_secret_scalar
 
 FQ_MODULUS = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 FR_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617
@@ -103,21 +103,16 @@ def fq_sqrt(x: int) -> int:
     return impl("fields").fq_sqrt(to_fq(x))
 
 
-def _exponent(e: object) -> int:
-    # Both backends take the exponent as 256 bits.
-    return check_range(e, 1 << 256, "exponent", "2^256")
-
-
 def fr_pow(x: int, e: int) -> int:
     """x^e in Fr for an exponent 0 <= e < 2^256 (0^0 = 1). Raises FieldRangeError for an
     exponent out of range, InvalidEncoding for a non-int."""
-    e = _exponent(e)
+    e = check_secret_scalar(e, "exponent")  # both backends take 256 bits
     return impl("fields").fr_pow(to_fr(x), e)
 
 
 def fq_pow(x: int, e: int) -> int:
     """x^e in Fq for an exponent 0 <= e < 2^256 (errors as :func:`fr_pow`)."""
-    e = _exponent(e)
+    e = check_secret_scalar(e, "exponent")
     return impl("fields").fq_pow(to_fq(x), e)
 
 

@@ -32,7 +32,7 @@ from zkvote.errors import InvalidEncoding, InvalidInput, NotInSubgroup
 from zkvote.field import FR_MODULUS
 from zkvote.hexkeys import check_hex
 from zkvote.sigma import point_from_json, point_to_json
-from zkvote.validate import parse_decimal
+from zkvote.validate import MAX_DECIMAL_DIGITS, parse_decimal
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,9 +57,16 @@ def _fr(value: object, info: ValidationInfo) -> int:
     return parse_decimal(value, "field element", FR_MODULUS)
 
 
+# BigUInt's bound, so that a model built in Python never writes a value its own parser would
+# refuse on reading it back.
+_UINT_LIMIT = 10**MAX_DECIMAL_DIGITS
+
+
 def _uint(value: object, info: ValidationInfo) -> int:
     if _from_python(info) and isinstance(value, int) and not isinstance(value, bool) \
             and value >= 0:
+        if value >= _UINT_LIMIT:
+            raise InvalidEncoding(f"integer: more than {MAX_DECIMAL_DIGITS} digits")
         return value
     return parse_decimal(value, "integer")
 
@@ -87,14 +94,15 @@ def _version1(value: object) -> int:
 
 #: A field element (0 <= x < r) as a decimal string.
 Fr = Annotated[int, PlainValidator(_fr), PlainSerializer(str)]
-#: A non-negative integer of any size as a decimal string (amounts, totals).
+#: A non-negative integer of at most MAX_DECIMAL_DIGITS (100) digits as a decimal string
+#: (amounts, totals); InvalidEncoding beyond, whether parsed or built in Python.
 BigUInt = Annotated[int, PlainValidator(_uint), PlainSerializer(str)]
 #: A BabyJubJub point of the prime-order subgroup as ``[x, y]``.
 PointJSON = Annotated[Point, PlainValidator(_point), PlainSerializer(point_to_json)]
 #: ``"version": 1``, exactly the JSON integer 1.
 Version1 = Annotated[int, PlainValidator(_version1)]
 #: A sha256 digest as 64 lowercase hex digits.
-Sha256Hex = Annotated[str, PlainValidator(_sha256_hex)]
+Sha256Hex = Annotated[str, PlainValidator(_sha256_hex, json_schema_input_type=str)]
 
 
 def canonical_json(value: Any) -> bytes:

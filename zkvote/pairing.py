@@ -15,7 +15,9 @@ from zkvote.backend import current, impl
 from zkvote.errors import InvalidEncoding, NotInSubgroup
 from zkvote.field import FR_MODULUS
 from zkvote.g1 import G1
+from zkvote.g1 import affine_points as g1_affine
 from zkvote.g2 import G2
+from zkvote.g2 import affine_points as g2_affine
 
 Fq12 = tuple[int, ...]
 
@@ -146,7 +148,7 @@ class PreparedG2:
         backend = current()
         handle = self._handles.get(backend)
         if handle is None:
-            q = None if self._point.is_identity() else self._point.to_affine()
+            (q,) = g2_affine((self._point,))
             handle = self._handles[backend] = impl("pairing", backend).prepare_g2(q)
         return handle
 
@@ -157,10 +159,11 @@ class PreparedG2:
 def _pair(p: object, q: object) -> tuple:
     if not isinstance(p, G1) or not isinstance(q, G2 | PreparedG2):
         raise InvalidEncoding("a pairing takes a G1 point and a G2 point")
-    g1 = None if p.is_identity() else p.to_affine()
+    (g1,) = g1_affine((p,))
     if isinstance(q, PreparedG2):
         return g1, q._handle()
-    return g1, None if q.is_identity() else q.to_affine()
+    (g2,) = g2_affine((q,))
+    return g1, g2
 
 
 def _pairs(pairs: Sequence[tuple[G1, G2 | PreparedG2]]) -> list[tuple]:

@@ -29,14 +29,13 @@ from typing import Any
 from nacl.signing import SigningKey
 
 from zkvote.errors import InvalidArgument, InvalidEncoding, ZkvoteError
-from zkvote.hexkeys import is_key_hex, signing_key_from_hex
+from zkvote.hexkeys import is_hex, is_key_hex, signing_key_from_hex
 from zkvote.identity import Identity
 from zkvote.jsonmodel import load_json
 
 HOME_ENV = "ZKVOTE_HOME"
 DEFAULT_NAME = "default"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_TRACKING = re.compile(r"[0-9a-f]{64}")
 MAX_FILE_BYTES = 1 << 20
 
 
@@ -212,7 +211,7 @@ class Wallet:
         """Where the receipt of the ballot with ``tracking_code`` in ``poll_id`` goes."""
         from zkvote.poll import check_poll_id
 
-        if not isinstance(tracking_code, str) or not _TRACKING.fullmatch(tracking_code):
+        if not is_hex(tracking_code, 32):
             raise InvalidArgument("a tracking code is 64 lowercase hex digits")
         return self.home / "receipts" / check_poll_id(poll_id) / f"{tracking_code}.json"
 

@@ -34,6 +34,7 @@ from zkvote.snark.ceremony_file import (
     phase2_from_bytes,
     phase2_to_bytes,
 )
+from zkvote.snark.r1cs_file import r1cs_from_bytes
 
 FIXTURES = Path(__file__).parents[1] / "interop" / "snarkjs" / "fixtures"
 R1CS_BYTES = (FIXTURES / "multiplier" / "circuit.r1cs").read_bytes()
@@ -258,3 +259,11 @@ def test_phase2_from_an_unverifiable_phase1_is_refused(p1):
     bad = _edit(p1, 2, 3 * 64, G1.generator().to_bytes())
     with pytest.raises(CeremonyError):
         phase2_file_new(R1CS_BYTES, bad)
+
+
+def test_phase2_new_refuses_a_decoded_circuit_that_is_not_the_bytes(p1):
+    cube = r1cs_from_bytes(CUBE_R1CS_BYTES)
+    with pytest.raises(InvalidArgument, match="not the decoding of r1cs_data"):
+        phase2_file_new(R1CS_BYTES, p1, circuit=cube)
+    same = phase2_file_new(R1CS_BYTES, p1, circuit=r1cs_from_bytes(R1CS_BYTES))
+    assert same.r1cs_sha256 == phase2_file_new(R1CS_BYTES, p1).r1cs_sha256

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from coordinator_kit import (
     ADMIN_KEY,
+    GROUP,
     INTRUDER_KEY,
     SHARED_POLL,
     TRUSTEE_KEYS,
@@ -136,6 +137,19 @@ def test_bad_points_are_refused(client: TestClient, poll) -> None:
     bad_g1 = copy.deepcopy(good)
     bad_g1["proof"]["pi_a"] = ["1", "3", "1"]
     post_ballot(client, bad_g1, 400, "invalid_point")
+
+
+def test_a_field_element_of_thousands_of_digits_is_field_range(client: TestClient, poll) -> None:
+    # However long, a canonical decimal at or above the bound is out of range, not malformed:
+    # the same code as one just above r (docs/coordinator.md, "Errors").
+    huge = "9" * 5000
+    good = ballot(poll, 0).to_json()
+    post_ballot(client, {**good, "nullifier": huge}, 400, "field_range")
+    coordinate = copy.deepcopy(good)
+    coordinate["proof"]["pi_a"][0] = huge
+    post_ballot(client, coordinate, 400, "field_range")
+    refused(client, 400, "field_range", "GET", f"/roots/{huge}")
+    refused(client, 400, "field_range", "GET", f"/groups/{GROUP}/proof?leaf={huge}")
 
 
 def test_a_tampered_ciphertext_fails_the_proof(client: TestClient, poll) -> None:

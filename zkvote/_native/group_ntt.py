@@ -10,10 +10,9 @@ construction). The C call releases the GIL (cffi's default for API-mode calls) a
 each butterfly stage among ``threads`` POSIX threads (default: the CPUs this process may use).
 """
 
-import os
-
 from zkvote._native.arrays import g1_decode_array, g1_points, g2_decode_array, g2_points
 from zkvote._native.lib import check, ffi, lib
+from zkvote.cpus import usable_cpus as default_threads
 
 # The argument checks are the reference slice's (pure Python), so both backends refuse alike.
 from zkvote.validate import GROUP_NTT_MAX_LOG as MAX_LOG
@@ -24,14 +23,6 @@ __all__ = ["MAX_LOG", "default_threads", "g1_lagrange", "g2_lagrange"]
 Point = tuple[int, int] | None
 Fq2 = tuple[int, int]
 G2Affine = tuple[Fq2, Fq2] | None
-
-
-def default_threads() -> int:
-    """The number of CPUs this process may run on (at least 1)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _lagrange(points: list, log_n: int, threads: int | None, affine_type: str, to_c,

@@ -8,13 +8,13 @@ FieldRangeError by ``check``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 from zkvote import grain
 from zkvote._native.lib import check, ffi, lib
+from zkvote.cpus import usable_cpus
 from zkvote.poseidon_constants import constants
 
 
@@ -46,16 +46,9 @@ PARALLEL_MIN = 1 << 13
 _CHUNK_ALIGN = 8
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 @cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=max(1, _cpus() - 1), thread_name_prefix="poseidon")
+    return ThreadPoolExecutor(max_workers=max(1, usable_cpus() - 1), thread_name_prefix="poseidon")
 
 
 def _hash_range(out, ctx, src, arity: int, start: int, count: int) -> int:
@@ -75,7 +68,7 @@ def hash_many_packed(packed: bytes | bytearray | memoryview, arity: int) -> byte
         return bytes(out)
     ctx = _context(arity + 1)
     dst, src = ffi.from_buffer("uint8_t[]", out), ffi.from_buffer("uint8_t[]", packed)
-    parts = min(_cpus(), count // PARALLEL_MIN) if count >= 2 * PARALLEL_MIN else 1
+    parts = min(usable_cpus(), count // PARALLEL_MIN) if count >= 2 * PARALLEL_MIN else 1
     if parts <= 1:
         check(_hash_range(dst, ctx, src, arity, 0, count), "Poseidon input")
         return bytes(out)

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -40,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from zkvote.backend import impl
+from zkvote.cpus import usable_cpus
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidInput
 from zkvote.field import FR_MODULUS, fr_inv
 from zkvote.g1 import G1
@@ -185,13 +185,6 @@ def _check_type(value: object, kind: type, name: str) -> None:
         raise InvalidEncoding(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
 
 
-def _cpus() -> int:
-    # The CPUs this process may run on, where the OS says (Linux), else all of them.
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 _SLICE_MIN = 256  # points per thread below which splitting a batch does not pay
 
 
@@ -207,7 +200,7 @@ def _scaled(kind: type, points: Sequence, scalars: Sequence[int], *,
     mul_many = ct.g1_mul_secret_many if kind is G1 else ct.g2_mul_secret_many
     raw = (g1_affine if kind is G1 else g2_affine)(points)
     ks = list(scalars[: len(raw)])
-    workers = min(threads or _cpus(), max(1, len(raw) // _SLICE_MIN))
+    workers = min(threads or usable_cpus(), max(1, len(raw) // _SLICE_MIN))
     if workers == 1:
         out = mul_many(raw, ks)
     else:

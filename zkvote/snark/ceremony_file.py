@@ -52,7 +52,7 @@ from zkvote.snark.keys import ProvingKey, VerifyingKey
 from zkvote.snark.ptau import MAX_POWER, PowersOfTau, decode_points
 from zkvote.snark.ptau_reader import LagrangeBasis, read_ptau_prefix
 from zkvote.snark.r1cs import R1CS
-from zkvote.snark.r1cs_file import r1cs_from_bytes
+from zkvote.snark.r1cs_file import r1cs_counts, r1cs_from_bytes
 from zkvote.snark.setup import domain_log_size
 
 PHASE1_MAGIC, PHASE2_MAGIC, PTAU_MAGIC = b"zkc1", b"zkc2", b"ptau"
@@ -445,12 +445,19 @@ def phase2_file_new(r1cs_data: bytes, phase1_data: Phase1Source, *,
     both files' sha256. With ``prepared`` (default) the Lagrange points of a prepared
     ``.ptau`` are used, after a random-combination check against its powers (the key is the
     same either way). ``circuit`` is ``r1cs_data`` decoded, for a caller that has already
-    decoded it (it must be that decoding: the file records the bytes' sha256); otherwise the
+    decoded it (the file records the bytes' sha256, so it must be that decoding: its counts
+    are checked against the bytes' header, InvalidArgument if they differ); otherwise the
     bytes are decoded here. Errors as :func:`load_circuit_phase1` and the r1cs reader;
     CeremonyError (phase 1) if the prepared points are not the powers' Lagrange basis."""
     r1cs = r1cs_from_bytes(r1cs_data) if circuit is None else circuit
     if not isinstance(r1cs, R1CS):
         raise InvalidEncoding(f"circuit must be an R1CS, not {type(r1cs).__name__}")
+    if circuit is not None and r1cs_counts(r1cs_data) != (
+            r1cs.n_wires, r1cs.n_pub_out, r1cs.n_pub_in, r1cs.n_prv_in, r1cs.n_labels,
+            len(r1cs.constraints)):
+        # A cheap guard against a mix-up, not a proof of equality (that would cost the
+        # decoding the argument saves).
+        raise InvalidArgument("circuit is not the decoding of r1cs_data (header counts differ)")
     log_n = domain_log_size(r1cs)
     _, phase1_data = _open_phase1(phase1_data)
     powers, lagrange, fmt, power = load_circuit_phase1(phase1_data, log_n,

@@ -47,22 +47,7 @@ def r1cs_from_bytes(data: bytes) -> R1CS:
     below nWires, a wire repeated within a linear combination, a zero coefficient, a label not
     below nLabels or custom gates; FieldRangeError for a coefficient >= r.
     """
-    sections = parse_container(data, MAGIC, VERSION, "r1cs")
-    if any(kind in _CUSTOM_GATE_SECTIONS for kind, _ in sections):
-        raise InvalidEncoding("r1cs: custom gates (PLONK) are not supported")
-    found = unique_sections(
-        sections,
-        {SECTION_HEADER, SECTION_CONSTRAINTS, SECTION_MAP},
-        {SECTION_HEADER, SECTION_CONSTRAINTS},
-        "r1cs",
-    )
-    header = found[SECTION_HEADER]
-    offset = check_field_header(header, 0, "r1cs")
-    if len(header) != offset + _COUNTS.size:
-        raise InvalidEncoding(f"r1cs: header section has {len(header)} bytes, expected 64")
-    n_wires, n_pub_out, n_pub_in, n_prv_in, n_labels, m = _COUNTS.unpack_from(header, offset)
-    if n_wires < 1 + n_pub_out + n_pub_in + n_prv_in:
-        raise InvalidEncoding("r1cs: nWires is smaller than 1 + inputs + outputs")
+    found, (n_wires, n_pub_out, n_pub_in, n_prv_in, n_labels, m) = _sections(data)
     constraints = _parse_constraints(found[SECTION_CONSTRAINTS], n_wires, m)
     labels = None
     if SECTION_MAP in found:
@@ -77,6 +62,35 @@ def r1cs_from_bytes(data: bytes) -> R1CS:
         prime=FR_MODULUS,
         wire_to_label=labels,
     )
+
+
+def r1cs_counts(data: bytes) -> tuple[int, int, int, int, int, int]:
+    """The header counts of a ``.r1cs`` file, (nWires, nPubOut, nPubIn, nPrvIn, nLabels,
+    mConstraints), without decoding the constraints: cheap, for checking that a decoded
+    circuit matches its bytes. Errors as :func:`r1cs_from_bytes` for the container and the
+    header (the constraints and the map are not checked)."""
+    return _sections(data)[1]
+
+
+def _sections(data: bytes) -> tuple[dict, tuple[int, int, int, int, int, int]]:
+    sections = parse_container(data, MAGIC, VERSION, "r1cs")
+    if any(kind in _CUSTOM_GATE_SECTIONS for kind, _ in sections):
+        raise InvalidEncoding("r1cs: custom gates (PLONK) are not supported")
+    found = unique_sections(
+        sections,
+        {SECTION_HEADER, SECTION_CONSTRAINTS, SECTION_MAP},
+        {SECTION_HEADER, SECTION_CONSTRAINTS},
+        "r1cs",
+    )
+    header = found[SECTION_HEADER]
+    offset = check_field_header(header, 0, "r1cs")
+    if len(header) != offset + _COUNTS.size:
+        raise InvalidEncoding(f"r1cs: header section has {len(header)} bytes, expected 64")
+    counts = _COUNTS.unpack_from(header, offset)
+    n_wires, n_pub_out, n_pub_in, n_prv_in = counts[:4]
+    if n_wires < 1 + n_pub_out + n_pub_in + n_prv_in:
+        raise InvalidEncoding("r1cs: nWires is smaller than 1 + inputs + outputs")
+    return found, counts
 
 
 def r1cs_to_bytes(r1cs: R1CS) -> bytes:

@@ -20,7 +20,7 @@ import re
 
 from zkvote.backend import impl
 from zkvote.errors import InvalidArgument, InvalidEncoding, InvalidPoint, NotInSubgroup
-from zkvote.field import FR_MODULUS, to_fq
+from zkvote.field import FQ_MODULUS, FR_MODULUS
 from zkvote.g1 import G1
 from zkvote.g2 import G2
 from zkvote.pairing import pairing
@@ -78,7 +78,7 @@ def _list(value: object, length: int, what: str) -> list:
 
 def g1_from_json(value: object, what: str = "G1 point") -> G1:
     """A G1 point from snarkjs's ``[x, y, z]`` (z = 1, or the identity ``["0","1","0"]``)."""
-    x, y, z = (parse_decimal(c, what) for c in _list(value, 3, what))
+    x, y, z = (parse_decimal(c, what, FQ_MODULUS, "p") for c in _list(value, 3, what))
     if z == 0:
         if (x, y) != (0, 1):
             raise InvalidEncoding(f"{what}: the identity must be written [\"0\", \"1\", \"0\"]")
@@ -98,7 +98,7 @@ def g1_to_json(point: G1) -> list[str]:
 
 
 def _fq2(value: object, what: str) -> tuple[int, int]:
-    c0, c1 = (parse_decimal(c, what) for c in _list(value, 2, what))
+    c0, c1 = (parse_decimal(c, what, FQ_MODULUS, "p") for c in _list(value, 2, what))
     return c0, c1
 
 
@@ -145,9 +145,6 @@ def g2_affine_from_json(value: object, what: str = "G2 point") -> G2Affine | Non
     xy = _g2_coordinates(value, what)
     if xy is None:
         return None
-    (x0, x1), (y0, y1) = xy
-    for c in (x0, x1, y0, y1):
-        to_fq(c)
     if not impl("g2").is_on_curve(xy):
         raise InvalidPoint(f"{what}: not on the twist")
     return xy
