@@ -123,6 +123,18 @@ static inline void mont_sub(uint64_t out[4], const uint64_t a[4], const uint64_t
     out[3] = t3;
 }
 
+/* One Montgomery reduction round: (T0..T4) += q * m with q making T0 zero. T4 must have room
+ * for the carry: zero (wide_redc) or a CIOS round's top word (ZKV_ASM_ROUND). */
+#define ZKV_ASM_REDROUND(T0, T1, T2, T3, T4)                                                   \
+    "movq %[" #T0 "], %%rdx\n\t"                                                               \
+    "imulq %[inv], %%rdx\n\t"                                                                  \
+    "xorl %k[z], %k[z]\n\t"                                                                    \
+    "mulxq 0(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T0 "]\n\t adoxq %[hi], %[" #T1 "]\n\t" \
+    "mulxq 8(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T1 "]\n\t adoxq %[hi], %[" #T2 "]\n\t" \
+    "mulxq 16(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T2 "]\n\t adoxq %[hi], %[" #T3 "]\n\t"\
+    "mulxq 24(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
+    "adcxq %[z], %[" #T4 "]\n\t"
+
 /* One CIOS round on the rotating 5-word accumulator: t += a*b[i], then t += q*m with q
  * making the low word zero; the next round starts one word up. */
 #define ZKV_ASM_ROUND(I, T0, T1, T2, T3, T4)                                                   \
@@ -132,15 +144,7 @@ static inline void mont_sub(uint64_t out[4], const uint64_t a[4], const uint64_t
     "mulxq 8(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T1 "]\n\t adoxq %[hi], %[" #T2 "]\n\t" \
     "mulxq 16(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T2 "]\n\t adoxq %[hi], %[" #T3 "]\n\t"\
     "mulxq 24(%[a]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
-    "adcxq %[z], %[" #T4 "]\n\t"                                                               \
-    "movq %[" #T0 "], %%rdx\n\t"                                                               \
-    "imulq %[inv], %%rdx\n\t"                                                                  \
-    "xorl %k[z], %k[z]\n\t"                                                                    \
-    "mulxq 0(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T0 "]\n\t adoxq %[hi], %[" #T1 "]\n\t" \
-    "mulxq 8(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T1 "]\n\t adoxq %[hi], %[" #T2 "]\n\t" \
-    "mulxq 16(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T2 "]\n\t adoxq %[hi], %[" #T3 "]\n\t"\
-    "mulxq 24(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
-    "adcxq %[z], %[" #T4 "]\n\t"
+    "adcxq %[z], %[" #T4 "]\n\t" ZKV_ASM_REDROUND(T0, T1, T2, T3, T4)
 
 /* CIOS Montgomery multiplication, no-carry variant (m < 2^254 keeps t below 2m). Operands may
  * also lie in [0, 2m): a b / 2^256 < m still (4m < 2^256), so the result is canonical. */
@@ -426,16 +430,6 @@ static inline void wide_mul(uint64_t out[8], const uint64_t a[4], const uint64_t
     out[7] = t2;
 }
 
-/* One Montgomery reduction round: (T0..T4) += q * m with q making T0 zero; T4 zero on entry. */
-#define ZKV_ASM_REDROUND(T0, T1, T2, T3, T4)                                                   \
-    "movq %[" #T0 "], %%rdx\n\t"                                                               \
-    "imulq %[inv], %%rdx\n\t"                                                                  \
-    "xorl %k[z], %k[z]\n\t"                                                                    \
-    "mulxq 0(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T0 "]\n\t adoxq %[hi], %[" #T1 "]\n\t" \
-    "mulxq 8(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T1 "]\n\t adoxq %[hi], %[" #T2 "]\n\t" \
-    "mulxq 16(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T2 "]\n\t adoxq %[hi], %[" #T3 "]\n\t"\
-    "mulxq 24(%[m]), %[lo], %[hi]\n\t adcxq %[lo], %[" #T3 "]\n\t adoxq %[hi], %[" #T4 "]\n\t"\
-    "adcxq %[z], %[" #T4 "]\n\t"
 
 /* out = t / 2^256 mod m, canonical, for t < m * 2^256. Reducing the low half alone gives
  * (t_lo + q m) / 2^256 <= m; adding the high half (< m) keeps the sum below 2m, so one
