@@ -72,10 +72,11 @@ static inline void mont_reduce_once(uint64_t out[4], const uint64_t t[4], const 
     "cmovcq %[t2], %[d2]\n\t"                                                                  \
     "cmovcq %[t3], %[d3]\n\t"
 
-static inline void mont_add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
-                            const uint64_t m[4]) {
-    uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3], d0, d1, d2, d3;
-    /* a + b < 2m < 2^255: no carry out of the top limb */
+/* out = (t0..t3) + b, minus m if that does not borrow; the caller guarantees the sum is below
+ * 2m < 2^255 (no carry out of the top limb). */
+static inline void add_csub(uint64_t out[4], uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3,
+                            const uint64_t b[4], const uint64_t m[4]) {
+    uint64_t d0, d1, d2, d3;
     __asm__("addq 0(%[b]), %[t0]\n\t"
             "adcq 8(%[b]), %[t1]\n\t"
             "adcq 16(%[b]), %[t2]\n\t"
@@ -89,6 +90,11 @@ static inline void mont_add(uint64_t out[4], const uint64_t a[4], const uint64_t
     out[1] = d1;
     out[2] = d2;
     out[3] = d3;
+}
+
+static inline void mont_add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
+                            const uint64_t m[4]) {
+    add_csub(out, a[0], a[1], a[2], a[3], b, m); /* a + b < 2m */
 }
 
 static inline void mont_sub(uint64_t out[4], const uint64_t a[4], const uint64_t b[4],
@@ -436,27 +442,15 @@ static inline void wide_mul(uint64_t out[8], const uint64_t a[4], const uint64_t
  * conditional subtraction finishes. */
 static inline void wide_redc(uint64_t out[4], const uint64_t t[8], const uint64_t m[4],
                              uint64_t inv) {
-    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = 0, lo, hi, z, d0, d1, d2, d3;
+    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = 0, lo, hi, z;
     __asm__(ZKV_ASM_REDROUND(t0, t1, t2, t3, t4) ZKV_ASM_REDROUND(t1, t2, t3, t4, t0)
                 ZKV_ASM_REDROUND(t2, t3, t4, t0, t1) ZKV_ASM_REDROUND(t3, t4, t0, t1, t2)
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z)
             : [m] "r"(m), [inv] "r"(inv), "m"(*(const uint64_t(*)[4])m)
             : "rdx", "cc");
-    /* the result words are t4, t0, t1, t2 */
-    __asm__("addq 32(%[h]), %[t0]\n\t"
-            "adcq 40(%[h]), %[t1]\n\t"
-            "adcq 48(%[h]), %[t2]\n\t"
-            "adcq 56(%[h]), %[t3]\n\t" ZKV_ASM_CSUB
-            : [t0] "+&r"(t4), [t1] "+&r"(t0), [t2] "+&r"(t1), [t3] "+&r"(t2), [d0] "=&r"(d0),
-              [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
-            : [h] "r"(t), [m] "r"(m), "m"(*(const uint64_t(*)[8])t),
-              "m"(*(const uint64_t(*)[4])m)
-            : "cc");
-    out[0] = d0;
-    out[1] = d1;
-    out[2] = d2;
-    out[3] = d3;
+    /* the result words are t4, t0, t1, t2; plus the high half */
+    add_csub(out, t4, t0, t1, t2, t + 4, m);
 }
 
 /* out = x - y over 512 bits; the caller guarantees x >= y. out may alias x or y. */
