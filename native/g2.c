@@ -660,16 +660,8 @@ static void g2_psi_split_u128(zkv_u128 *k0, zkv_u128 *k1, const uint8_t k[32]) {
             borrow = (uint64_t)(s >> 64) & 1;
         }
     }
-    uint64_t p[8] = {0};
-    for (int i = 0; i < 4; i++) {
-        uint64_t carry = 0;
-        for (int j = 0; j < 4; j++) {
-            zkv_u128 s = (zkv_u128)t[i] * G2_PSI_MU[j] + p[i + j] + carry;
-            p[i + j] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-        p[i + 4] = carry;
-    }
+    uint64_t p[8];
+    wide_mul(p, t, G2_PSI_MU);
     /* q = p >> 380 (below 2^127) */
     zkv_u128 q = ((zkv_u128)p[7] << 68) | ((zkv_u128)p[6] << 4) | (p[5] >> 60);
     zkv_u128 lam = ((zkv_u128)TW_SIX_X2[1] << 64) | TW_SIX_X2[0];
